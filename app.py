@@ -1,0 +1,30 @@
+"""CDK app entry: the stateful and the stateless stack, with cdk-nag's AwsSolutions checks on every synth."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
+
+from cdk.config import DeployConfig
+from cdk.stateful import StatefulStack
+from cdk.stateless import StatelessStack
+
+FEATURE_FLAGS: dict[str, object] = {
+    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
+    "@aws-cdk/aws-lambda:recognizeLayerVersion": True,
+}
+
+
+def build_app(context: dict[str, object] | None = None, outdir: str | None = None) -> cdk.App:
+    app = cdk.App(context={**FEATURE_FLAGS, **(context or {})}, outdir=outdir)
+    config = DeployConfig.from_context(app.node)
+    env = cdk.Environment(account=config.account, region=config.region)
+    stateful = StatefulStack(app, "ReportPlatformStateful", config, env=env)
+    StatelessStack(app, "ReportPlatformStateless", stateful.storage, config, env=env)
+    cdk.Tags.of(app).add("project", "report-platform")
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))  # type: ignore[arg-type]
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()

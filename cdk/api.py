@@ -1,0 +1,77 @@
+"""ApiConstruct: the HTTP API (API Gateway v2), a JWT authorizer on every route but the public ones, access logs."""
+
+from __future__ import annotations
+
+import jsii
+from aws_cdk import CfnOutput, RemovalPolicy, aws_apigatewayv2, aws_lambda, aws_logs
+from aws_cdk.aws_apigatewayv2_authorizers import HttpJwtAuthorizer
+from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
+from constructs import Construct
+
+from cdk.config import DeployConfig
+from shared import catalog
+
+_METHODS = {m.value: m for m in aws_apigatewayv2.HttpMethod}
+
+
+@jsii.implements(aws_apigatewayv2.IAccessLogSettings)
+class _AccessLogSettings:
+    """Access logs to a log group, in API Gateway's default CLF-like format."""
+
+    def __init__(self, destination: aws_apigatewayv2.IAccessLogDestination) -> None:
+        self._destination = destination
+
+    @property
+    def destination(self) -> aws_apigatewayv2.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> None:
+        return None
+
+
+class ApiConstruct(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, functions: dict[str, aws_lambda.Function], config: DeployConfig
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.authorizer = HttpJwtAuthorizer(
+            "Jwt",
+            config.jwt_issuer,
+            jwt_audience=list(config.jwt_audience),
+            identity_source=["$request.header.Authorization"],
+        )
+        access_logs = aws_logs.LogGroup(
+            self, "AccessLogs", retention=aws_logs.RetentionDays.THREE_MONTHS, removal_policy=RemovalPolicy.DESTROY
+        )
+        self.http_api = aws_apigatewayv2.HttpApi(
+            self,
+            "HttpApi",
+            description="Report platform HTTP API",
+            create_default_stage=False,
+        )
+        self.stage = aws_apigatewayv2.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=self.http_api,
+            stage_name="$default",
+            auto_deploy=True,
+            access_log_settings=_AccessLogSettings(aws_apigatewayv2.LogGroupLogDestination(access_logs)),
+            throttle=aws_apigatewayv2.ThrottleSettings(rate_limit=200, burst_limit=400),
+        )
+        self.public_routes: list[aws_apigatewayv2.HttpRoute] = []
+        for spec in catalog.FUNCTIONS:
+            if spec.kind != "api":
+                continue
+            integration = HttpLambdaIntegration(f"Integration-{spec.name}", functions[spec.name])
+            for key, public in [*((k, False) for k in spec.routes), *((k, True) for k in spec.public_routes)]:
+                method, _, path = key.partition(" ")
+                routes = self.http_api.add_routes(
+                    path=path,
+                    methods=[_METHODS[method]],
+                    integration=integration,
+                    authorizer=None if public else self.authorizer,
+                )
+                if public:
+                    self.public_routes.extend(routes)
+        CfnOutput(self, "ApiUrl", value=self.stage.url)

@@ -1,0 +1,103 @@
+"""Lambda assets built without Docker: the code (functions/ + shared/) copied, the dependencies pip-installed for
+the Lambda platform (manylinux wheels only) into a layer."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsii
+from aws_cdk import BundlingOptions, DockerImage, ILocalBundling, aws_lambda
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CODE_PACKAGES = ("functions", "shared")
+CODE_EXCLUDES = [
+    ".venv",
+    ".git",
+    "cdk.out",
+    "node_modules",
+    "tests",
+    "benchmarks",
+    "local",
+    "cdk",
+    "layers",
+    "dashboard",
+    ".local",
+    "**/__pycache__",
+    "*.pyc",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+]
+PYTHON_VERSION = "3.12"
+PLATFORM = "manylinux2014_x86_64"
+_UNUSED_IMAGE = DockerImage.from_registry("local-bundling-only")
+
+
+@jsii.implements(ILocalBundling)
+class CopyCode:
+    """Copies the domain package and the entry points into the asset."""
+
+    def try_bundle(self, output_dir: str, *, image: DockerImage, **_: object) -> bool:
+        for package in CODE_PACKAGES:
+            shutil.copytree(
+                REPO_ROOT / package,
+                Path(output_dir) / package,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.asl.json.bak"),
+                dirs_exist_ok=True,
+            )
+        return True
+
+
+@jsii.implements(ILocalBundling)
+class PipInstallLayer:
+    """pip-installs the runtime requirements for Lambda's platform into `python/` of the layer."""
+
+    def __init__(self, requirements: Path) -> None:
+        self.requirements = requirements
+
+    def try_bundle(self, output_dir: str, *, image: DockerImage, **_: object) -> bool:
+        target = Path(output_dir) / "python"
+        subprocess.run(  # noqa: S603 - fixed argv, no shell
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-compile",
+                "--platform",
+                PLATFORM,
+                "--only-binary=:all:",
+                "--implementation",
+                "cp",
+                "--python-version",
+                PYTHON_VERSION,
+                "-r",
+                str(self.requirements),
+                "-t",
+                str(target),
+            ],
+            check=True,
+        )
+        return True
+
+
+def code_asset() -> aws_lambda.Code:
+    return aws_lambda.Code.from_asset(
+        str(REPO_ROOT),
+        exclude=CODE_EXCLUDES,
+        bundling=BundlingOptions(image=_UNUSED_IMAGE, local=CopyCode(), command=["false"]),
+    )
+
+
+def dependencies_asset() -> aws_lambda.Code:
+    source = REPO_ROOT / "layers" / "dependencies"
+    return aws_lambda.Code.from_asset(
+        str(source),
+        bundling=BundlingOptions(
+            image=_UNUSED_IMAGE, local=PipInstallLayer(source / "requirements.txt"), command=["false"]
+        ),
+    )

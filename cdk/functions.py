@@ -1,0 +1,94 @@
+"""FunctionsConstruct: one Lambda function per catalog entry, one role each, granted exactly what the entry uses."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, aws_lambda, aws_logs
+from constructs import Construct
+
+from cdk import bundling
+from cdk.config import DeployConfig
+from cdk.storage import StorageConstruct
+from shared import catalog
+
+RUNTIME = aws_lambda.Runtime.PYTHON_3_12
+
+
+class FunctionsConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, storage: StorageConstruct, config: DeployConfig) -> None:
+        super().__init__(scope, construct_id)
+        self.storage = storage
+        self.code = bundling.code_asset()
+        self.dependencies = aws_lambda.LayerVersion(
+            self,
+            "Dependencies",
+            code=bundling.dependencies_asset(),
+            compatible_runtimes=[RUNTIME],
+            description="Third-party runtime dependencies (layers/dependencies/requirements.txt)",
+        )
+        self.common_environment = {
+            "STAGE": config.stage,
+            "POWERTOOLS_SERVICE_NAME": "report-platform",
+            "POWERTOOLS_METRICS_NAMESPACE": "ReportPlatform",
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            "SENDER_EMAIL": config.sender_email,
+        }
+        self.functions: dict[str, aws_lambda.Function] = {}
+        for spec in catalog.FUNCTIONS:
+            self.functions[spec.name] = self._function(spec)
+
+    def _function(self, spec: catalog.Function) -> aws_lambda.Function:
+        log_group = aws_logs.LogGroup(
+            self,
+            f"Logs-{spec.name}",
+            retention=aws_logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        function = aws_lambda.Function(
+            self,
+            f"Fn-{spec.name}",
+            description=spec.description,
+            runtime=RUNTIME,
+            architecture=aws_lambda.Architecture.X86_64,
+            handler=spec.handler,
+            code=self.code,
+            layers=[self.dependencies],
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_s),
+            reserved_concurrent_executions=spec.reserved_concurrency,
+            tracing=aws_lambda.Tracing.ACTIVE,
+            log_group=log_group,
+            logging_format=aws_lambda.LoggingFormat.JSON,
+            environment={**self.common_environment, **spec.environment},
+        )
+        for grant in spec.grants:
+            self._grant(function, grant)
+        return function
+
+    def _grant(self, function: aws_lambda.Function, grant: catalog.Grant) -> None:
+        """Turn a catalog grant into the L2 `grant_*` call and the env var that names the resource."""
+        storage = self.storage
+        if grant.resource.endswith("-dlq") and grant.resource[: -len("-dlq")] in storage.dlqs:
+            queue_spec = catalog.resource_by_id(grant.resource[: -len("-dlq")])
+            assert isinstance(queue_spec, catalog.Queue)
+            assert queue_spec.dlq_env_var
+            dlq = storage.dlqs[queue_spec.id]
+            function.add_environment(queue_spec.dlq_env_var, dlq.queue_url)
+            {"send": dlq.grant_send_messages, "consume": dlq.grant_consume_messages}[grant.access](function)
+            return
+        spec = catalog.resource_by_id(grant.resource)
+        if isinstance(spec, catalog.Table):
+            table = storage.tables[spec.id]
+            function.add_environment(spec.env_var, table.table_name)
+            {"read": table.grant_read_data, "write": table.grant_write_data, "read_write": table.grant_read_write_data}[
+                grant.access
+            ](function)
+        elif isinstance(spec, catalog.Bucket):
+            bucket = storage.buckets[spec.id]
+            function.add_environment(spec.env_var, bucket.bucket_name)
+            {"read": bucket.grant_read, "write": bucket.grant_put, "read_write": bucket.grant_read_write}[grant.access](
+                function
+            )
+        else:
+            queue = storage.queues[spec.id]
+            function.add_environment(spec.env_var, queue.queue_url)
+            {"send": queue.grant_send_messages, "consume": queue.grant_consume_messages}[grant.access](function)

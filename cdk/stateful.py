@@ -1,0 +1,19 @@
+"""The stateful stack: data that must survive every change of code (tables, buckets, queues, key)."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from cdk.config import DeployConfig
+from cdk.nag import acknowledge
+from cdk.storage import StorageConstruct
+
+
+class StatefulStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, config: DeployConfig, **kwargs: object) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.config = config
+        self.storage = StorageConstruct(self, "Storage")
+        for dlq in self.storage.dlqs.values():
+            acknowledge(dlq, "AwsSolutions-SQS3", "This queue is a dead-letter queue; it needs none of its own.")

@@ -1,0 +1,46 @@
+"""The stateless stack: code and wiring (API, functions, triggers, alarms), replaceable at will."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from cdk.api import ApiConstruct
+from cdk.config import DeployConfig
+from cdk.functions import FunctionsConstruct
+from cdk.monitoring import MonitoringConstruct
+from cdk.nag import acknowledge
+from cdk.storage import StorageConstruct
+from cdk.triggers import TriggersConstruct
+
+
+class StatelessStack(Stack):
+    def __init__(
+        self, scope: Construct, construct_id: str, storage: StorageConstruct, config: DeployConfig, **kwargs: object
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.lambdas = FunctionsConstruct(self, "Functions", storage, config)
+        functions = self.lambdas.functions
+        self.api = ApiConstruct(self, "Api", functions, config)
+        self.triggers = TriggersConstruct(self, "Triggers", functions, storage)
+        self.monitoring = MonitoringConstruct(self, "Monitoring", functions, storage, config)
+        self._acknowledge()
+
+    def _acknowledge(self) -> None:
+        acknowledge(
+            self.lambdas,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+            "The AWS-managed basic execution role only lets a function write its own logs.",
+        )
+        acknowledge(
+            self.lambdas,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.",
+        )
+        acknowledge(
+            self.lambdas,
+            "AwsSolutions-L1",
+            "Functions run python3.12 on purpose: the dependency layer is built for exactly that runtime.",
+        )
+        for route in self.api.public_routes:
+            acknowledge(route, "AwsSolutions-APIG4", "GET /health is the open liveness check; it returns no data.")

@@ -1,0 +1,114 @@
+"""StorageConstruct: every catalogued table, bucket and queue, encrypted with one customer-managed key."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, aws_dynamodb, aws_kms, aws_s3, aws_sqs
+from constructs import Construct
+
+from shared import catalog
+
+_ATTR = {"S": aws_dynamodb.AttributeType.STRING, "N": aws_dynamodb.AttributeType.NUMBER}
+
+
+def _attribute(key: catalog.Key) -> aws_dynamodb.Attribute:
+    return aws_dynamodb.Attribute(name=key.name, type=_ATTR[key.type])
+
+
+class StorageConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.key = aws_kms.Key(
+            self,
+            "DataKey",
+            enable_key_rotation=True,
+            description="Encrypts the report platform's data at rest",
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.access_logs = aws_s3.Bucket(
+            self,
+            "AccessLogs",
+            encryption=aws_s3.BucketEncryption.S3_MANAGED,
+            block_public_access=aws_s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=aws_s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[aws_s3.LifecycleRule(expiration=Duration.days(90))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.tables = {t.id: self._table(t) for t in catalog.TABLES}
+        self.buckets = {b.id: self._bucket(b) for b in catalog.BUCKETS}
+        self.queues: dict[str, aws_sqs.Queue] = {}
+        self.dlqs: dict[str, aws_sqs.Queue] = {}
+        for queue in catalog.QUEUES:
+            self._queue(queue)
+
+    def _table(self, spec: catalog.Table) -> aws_dynamodb.Table:
+        table = aws_dynamodb.Table(
+            self,
+            f"Table-{spec.id}",
+            partition_key=_attribute(spec.partition_key),
+            sort_key=_attribute(spec.sort_key) if spec.sort_key else None,
+            billing_mode=aws_dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=aws_dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            encryption=aws_dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.key,
+            time_to_live_attribute=spec.ttl_attribute,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for index in spec.indexes:
+            table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=_attribute(index.partition_key),
+                sort_key=_attribute(index.sort_key) if index.sort_key else None,
+                projection_type=aws_dynamodb.ProjectionType.ALL,
+            )
+        return table
+
+    def _bucket(self, spec: catalog.Bucket) -> aws_s3.Bucket:
+        return aws_s3.Bucket(
+            self,
+            f"Bucket-{spec.id}",
+            encryption=aws_s3.BucketEncryption.KMS,
+            encryption_key=self.key,
+            bucket_key_enabled=True,
+            block_public_access=aws_s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix=f"{spec.id}/",
+            lifecycle_rules=[
+                aws_s3.LifecycleRule(
+                    id=f"expire-{expiry.prefix.strip('/') or 'all'}",
+                    prefix=expiry.prefix or None,
+                    expiration=Duration.days(expiry.days),
+                )
+                for expiry in spec.expiries
+            ]
+            or None,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+    def _queue(self, spec: catalog.Queue) -> None:
+        dead_letter: aws_sqs.DeadLetterQueue | None = None
+        if spec.dlq_env_var:
+            dlq = aws_sqs.Queue(
+                self,
+                f"Queue-{spec.id}-dlq",
+                encryption=aws_sqs.QueueEncryption.KMS,
+                encryption_master_key=self.key,
+                enforce_ssl=True,
+                retention_period=Duration.days(14),
+            )
+            self.dlqs[spec.id] = dlq
+            dead_letter = aws_sqs.DeadLetterQueue(queue=dlq, max_receive_count=spec.max_receive_count)
+        self.queues[spec.id] = aws_sqs.Queue(
+            self,
+            f"Queue-{spec.id}",
+            encryption=aws_sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(spec.visibility_timeout_s),
+            dead_letter_queue=dead_letter,
+            retention_period=Duration.days(4),
+        )

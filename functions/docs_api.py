@@ -1,0 +1,37 @@
+"""`GET /api/openapi.json` and `GET /api/docs`: one OpenAPI document over the routes of every API function."""
+
+import importlib
+from collections.abc import Iterator
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from shared.api.resolver import API_TITLE, API_VERSION, SECURITY_SCHEMES, new_resolver, openapi_schema_json
+from shared.catalog import DOCS_API, FUNCTIONS
+from shared.observability import http_entry
+
+router = Router()
+
+
+def api_routers() -> Iterator[Router]:
+    """The router of every other API function in the catalog."""
+    for function in FUNCTIONS:
+        if function.kind == "api" and function.name != DOCS_API.name:
+            module = importlib.import_module(function.handler.rsplit(".", 1)[0])
+            yield module.router
+
+
+@router.get("/api/openapi.json", include_in_schema=False)
+def openapi_json() -> Response[str]:
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_schema_json(app))
+
+
+app = new_resolver(router, *api_routers())
+app.enable_swagger(
+    path="/api/docs",
+    title=API_TITLE,
+    version=API_VERSION,
+    security_schemes=SECURITY_SCHEMES,
+    security=[{"bearer": []}],
+)
+handler = http_entry(app.resolve)

@@ -1,0 +1,79 @@
+"""`python -m local run | token`: the local runtime's command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+
+from local.paths import REPO_ROOT
+
+
+def _run(args: argparse.Namespace) -> int:
+    from local.auth import mint_token
+    from local.demo import load_all
+    from local.http_adapter import static_files
+    from local.runtime import LocalRuntime
+
+    dashboard = REPO_ROOT / "dashboard" / "dist"
+    runtime = LocalRuntime(
+        port=args.port, static=static_files(dashboard) if dashboard.is_dir() else None, clockwork=True
+    )
+    stopping = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print("starting the local AWS and creating every resource ...", flush=True)
+    runtime.start()
+    if not args.no_demo:
+        for summary in load_all(sys.stdout):
+            print(f"    {summary}", flush=True)
+    token = mint_token(args.tenant, "demo-admin", ["admin"], email="admin@example.com")
+    print(f"local AWS at {runtime.aws.endpoint}", flush=True)
+    print(f"admin token for tenant {args.tenant}: {token}", flush=True)
+    print(f"dashboard: {runtime.url}/?token={token}", flush=True)
+    print(f"ready: {runtime.url}", flush=True)
+    stopping.wait()
+    print("stopping ...", flush=True)
+    runtime.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from local.auth import mint_token
+
+    print(mint_token(args.tenant, args.sub, [args.role], scopes=args.scope or None, email=args.email))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local", description="The report platform on this machine.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start the whole system locally, seeded with demo data")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    run.add_argument("--tenant", default="acme", help="the tenant of the printed admin token")
+    run.add_argument("--no-demo", action="store_true", help="start empty")
+    run.set_defaults(func=_run)
+
+    token = commands.add_parser("token", help="print a token the local API accepts")
+    token.add_argument("--tenant", required=True)
+    token.add_argument("--sub", required=True)
+    token.add_argument("--role", choices=["admin", "user"], default="user")
+    token.add_argument("--scope", action="append", help="an OAuth scope to carry (repeatable)")
+    token.add_argument("--email")
+    token.set_defaults(func=_token)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

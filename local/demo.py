@@ -1,0 +1,22 @@
+"""Demo data for `make run`: each capability registers a loader here; tests and benchmarks reuse the generators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from local.progress import Steps
+
+DemoLoader = Callable[[TextIO], str]
+"""Loads one kind of demo data into the local AWS, printing progress to the stream; returns a one-line summary."""
+
+LOADERS: list[tuple[str, DemoLoader]] = []
+
+
+def load_all(stream: TextIO) -> list[str]:
+    steps = Steps(len(LOADERS), stream)
+    summaries = []
+    for name, loader in LOADERS:
+        steps.step(f"loading {name}")
+        summaries.append(loader(stream))
+    return summaries

@@ -1,0 +1,152 @@
+"""Creates every catalogued resource in the local AWS and returns the environment that names them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from typing import Any
+
+from shared import catalog
+from shared.aws import client
+from shared.settings import get_settings, reset_settings
+
+PREFIX = "rp-local"
+LAMBDA_ROLE = "rp-local-lambda"
+
+
+def physical_name(resource_id: str) -> str:
+    return f"{PREFIX}-{resource_id}"
+
+
+def create_table(table: catalog.Table) -> None:
+    ddb = client("dynamodb")
+    keys = [table.partition_key, *([table.sort_key] if table.sort_key else [])]
+    attributes = {k.name: k.type for k in keys}
+    for index in table.indexes:
+        for key in (index.partition_key, index.sort_key):
+            if key:
+                attributes[key.name] = key.type
+    params: dict[str, Any] = {
+        "TableName": physical_name(table.id),
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in attributes.items()],
+        "KeySchema": [
+            {"AttributeName": table.partition_key.name, "KeyType": "HASH"},
+            *([{"AttributeName": table.sort_key.name, "KeyType": "RANGE"}] if table.sort_key else []),
+        ],
+    }
+    if table.indexes:
+        params["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.partition_key.name, "KeyType": "HASH"},
+                    *([{"AttributeName": index.sort_key.name, "KeyType": "RANGE"}] if index.sort_key else []),
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in table.indexes
+        ]
+    ddb.create_table(**params)
+    if table.ttl_attribute:
+        ddb.update_time_to_live(
+            TableName=physical_name(table.id),
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
+        )
+
+
+def create_bucket(bucket: catalog.Bucket) -> None:
+    s3 = client("s3")
+    name = physical_name(bucket.id)
+    s3.create_bucket(Bucket=name)
+    if bucket.expiries:
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=name,
+            LifecycleConfiguration={
+                "Rules": [
+                    {
+                        "ID": f"expire-{expiry.prefix.strip('/') or 'all'}",
+                        "Filter": {"Prefix": expiry.prefix},
+                        "Status": "Enabled",
+                        "Expiration": {"Days": expiry.days},
+                    }
+                    for expiry in bucket.expiries
+                ]
+            },
+        )
+
+
+def create_queue(queue: catalog.Queue) -> dict[str, str]:
+    sqs = client("sqs")
+    env: dict[str, str] = {}
+    attributes = {"VisibilityTimeout": str(queue.visibility_timeout_s)}
+    if queue.dlq_env_var:
+        dlq_url = sqs.create_queue(QueueName=physical_name(f"{queue.id}-dlq"))["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        attributes["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(queue.max_receive_count)}
+        )
+        env[queue.dlq_env_var] = dlq_url
+    env[queue.env_var] = sqs.create_queue(QueueName=physical_name(queue.id), Attributes=attributes)["QueueUrl"]
+    return env
+
+
+def _stub_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", "# the local runtime calls the real handler in-process\n")
+    return buffer.getvalue()
+
+
+def create_functions() -> dict[str, str]:
+    """Registers every catalogued function with the local Lambda, so state machines can invoke them by ARN."""
+    iam = client("iam")
+    role_arn = iam.create_role(
+        RoleName=LAMBDA_ROLE,
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    lam = client("lambda")
+    code = _stub_zip()
+    arns: dict[str, str] = {}
+    for function in catalog.FUNCTIONS:
+        arns[function.name] = lam.create_function(
+            FunctionName=function.name,
+            Runtime="python3.12",
+            Role=role_arn,
+            Handler=function.handler,
+            Code={"ZipFile": code},
+            Timeout=function.timeout_s,
+            MemorySize=function.memory_mb,
+        )["FunctionArn"]
+    return arns
+
+
+def verify_sender() -> None:
+    client("ses").verify_email_identity(EmailAddress=get_settings().sender_email)
+
+
+def create_all() -> dict[str, str]:
+    """Create the whole catalog; set and return the environment variables that name it."""
+    env: dict[str, str] = {}
+    for table in catalog.TABLES:
+        create_table(table)
+        env[table.env_var] = physical_name(table.id)
+    for bucket in catalog.BUCKETS:
+        create_bucket(bucket)
+        env[bucket.env_var] = physical_name(bucket.id)
+    for queue in catalog.QUEUES:
+        env.update(create_queue(queue))
+    os.environ.update(env)
+    reset_settings()
+    create_functions()
+    verify_sender()
+    return env

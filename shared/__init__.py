@@ -1,0 +1,1 @@
+"""The domain package every Lambda function imports: models, logic, data access, rendering, channels."""

@@ -1,0 +1,91 @@
+"""One way to build an HTTP API function: a powertools resolver with validation, auth and the house error body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.request import Request
+
+from shared.api.caller import Caller, caller_from_claims
+from shared.api.errors import domain_error_response, error_response, validation_error_response
+from shared.errors import DomainError, PayloadTooLarge
+from shared.observability import logger
+from shared.settings import get_settings
+
+API_TITLE = "Report platform API"
+API_VERSION = "1.0.0"
+SECURITY_SCHEMES: dict[str, Any] = {"bearer": HTTPBearer(bearerFormat="JWT")}
+
+
+def current_caller(request: Request) -> Caller:
+    """The verified caller of this request (use as `Annotated[Caller, Depends(current_caller)]`)."""
+    claims = request.resolved_event.request_context.authorizer.jwt_claim  # type: ignore[attr-defined]
+    return caller_from_claims(claims)
+
+
+def _claims_of(app: APIGatewayHttpResolver) -> dict[str, Any] | None:
+    authorizer = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    jwt = authorizer.get("jwt") or {}
+    claims = jwt.get("claims")
+    return claims if isinstance(claims, dict) else None
+
+
+def _require_token(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
+    """Defence in depth behind the JWT authorizer: no verified claims, no route."""
+    caller_from_claims(_claims_of(app))
+    return next_middleware(app)
+
+
+def _limit_body(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
+    body = app.current_event.raw_event.get("body") or ""
+    limit = get_settings().max_body_bytes
+    if len(body) > limit:
+        raise PayloadTooLarge(f"the request body is {len(body)} bytes; the limit is {limit}")
+    return next_middleware(app)
+
+
+def new_resolver(*routers: Router, public: bool = False) -> APIGatewayHttpResolver:
+    """A resolver with validation, the house error mapping, and (unless `public`) a token required on every route."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.use(middlewares=[_limit_body] if public else [_limit_body, _require_token])
+
+    @app.exception_handler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        return domain_error_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response:
+        return validation_error_response(list(error.errors()))
+
+    @app.not_found
+    def _not_found(_: NotFoundError) -> Response:
+        event = app.current_event
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", f"no route for {event.http_method} {event.path}")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred; it has been logged"
+        )
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def openapi_schema_json(app: APIGatewayHttpResolver) -> str:
+    """The OpenAPI document of `app`, in the house title and security scheme."""
+    return app.get_openapi_json_schema(
+        title=API_TITLE,
+        version=API_VERSION,
+        security_schemes=SECURITY_SCHEMES,
+        security=[{"bearer": []}],
+    )

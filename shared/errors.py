@@ -1,0 +1,52 @@
+"""Domain exceptions. The API layer maps each to one HTTP status in one place (`shared.api.errors`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error a caller can be told about."""
+
+    code = "error"
+
+    def __init__(self, message: str, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class ConfigurationError(Exception):
+    """The function's environment is incomplete: a deployment fault, never the caller's."""
+
+
+class TransientError(Exception):
+    """A failure worth retrying (throttling, a peer's 5xx, a timeout). Step Functions retries on this name."""
+
+
+class PermanentError(Exception):
+    """A failure that a retry will not fix. Step Functions routes it straight to MarkFailed."""

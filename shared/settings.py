@@ -1,0 +1,60 @@
+"""Environment variables parsed once into one pydantic settings model."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.catalog import Bucket, Queue, Table, resource_env_vars
+from shared.errors import ConfigurationError
+
+
+class Settings(BaseModel):
+    """What a function reads from its environment. CDK sets it in AWS; the local runtime sets it on a laptop."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    stage: str = Field("local", alias="STAGE")
+    region: str = Field("us-east-1", alias="AWS_REGION")
+    resources: dict[str, str] = Field(default_factory=dict)
+    """Physical resource names, keyed by the catalog's environment variable."""
+    state_machine_arn: str | None = Field(None, alias="STATE_MACHINE_ARN")
+    api_base_url: str = Field("http://127.0.0.1:8000", alias="API_BASE_URL")
+    max_body_bytes: int = Field(1_048_576, alias="MAX_BODY_BYTES", gt=0)
+    sender_email: str = Field("reports@example.com", alias="SENDER_EMAIL")
+    notification_ttl_days: int = Field(90, alias="NOTIFICATION_TTL_DAYS", gt=0)
+    dry_run_ttl_days: int = Field(7, alias="DRY_RUN_TTL_DAYS", gt=0)
+    report_row_limit: int = Field(1000, alias="REPORT_ROW_LIMIT", gt=0)
+    download_url_ttl_s: int = Field(300, alias="DOWNLOAD_URL_TTL_SECONDS", gt=0)
+
+    def name_of(self, resource: Table | Bucket | Queue) -> str:
+        """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""
+        try:
+            return self.resources[resource.env_var]
+        except KeyError:
+            raise ConfigurationError(f"environment variable {resource.env_var} is not set") from None
+
+    def dlq_of(self, queue: Queue) -> str:
+        """The URL of a queue's dead-letter queue."""
+        if not queue.dlq_env_var or queue.dlq_env_var not in self.resources:
+            raise ConfigurationError(f"queue {queue.id} has no dead-letter queue in the environment")
+        return self.resources[queue.dlq_env_var]
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        resources = {var: env[var] for var in resource_env_vars() if var in env}
+        return cls.model_validate({**env, "resources": resources})
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once per cold start."""
+    return Settings.from_environ()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (the local runtime and tests call this after changing the environment)."""
+    get_settings.cache_clear()

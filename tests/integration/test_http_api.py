@@ -1,0 +1,54 @@
+"""The local HTTP API as a client sees it: open health, token on every /api route, JSON errors, OpenAPI and docs."""
+
+from datetime import timedelta
+
+from local.auth import mint_token
+from tests.conftest import TokenFactory
+from tests.support.api_client import ApiClient
+
+
+def test_health_is_open(api: ApiClient) -> None:
+    reply = api.get("/health", token="")
+    assert reply.status == 200
+    assert reply.json["status"] == "ok"
+    assert reply.json["stage"] == "local"
+
+
+def test_api_routes_need_a_valid_token(api: ApiClient) -> None:
+    for token in ("", "garbage", mint_token("acme", "a", ["user"], ttl=timedelta(seconds=-30))):
+        reply = api.get("/api/openapi.json", token=token)
+        assert reply.status == 401
+        assert reply.headers["content-type"].startswith("application/json")
+        assert reply.json["error"] == "unauthorized"
+        assert reply.json["message"]
+        assert reply.headers["www-authenticate"] == "Bearer"
+
+
+def test_openapi_document_lists_routes_and_bearer_security(api: ApiClient) -> None:
+    reply = api.get("/api/openapi.json")
+    assert reply.status == 200
+    document = reply.json
+    assert document["openapi"].startswith("3.")
+    assert "/health" in document["paths"]
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_swagger_ui_is_served_with_its_assets_inline(api: ApiClient, token: TokenFactory) -> None:
+    reply = api.get("/api/docs", token=token(role="user"))
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("text/html")
+    assert b"SwaggerUIBundle" in reply.body
+    assert b"unpkg.com" not in reply.body
+
+
+def test_unknown_routes_are_json_404(api: ApiClient) -> None:
+    for path in ("/api/nothing-here", "/nothing"):
+        reply = api.get(path)
+        assert reply.status == 404
+        assert reply.json == {"error": "not_found", "message": f"no route for GET {path}", "details": []}
+
+
+def test_payload_over_api_gateway_limit_is_413(api: ApiClient) -> None:
+    reply = api.post("/api/openapi.json", raw=b"x" * (10 * 1024 * 1024 + 1))
+    assert reply.status == 413
+    assert reply.json["error"] == "payload_too_large"
