@@ -6,10 +6,15 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from cdk.api import ApiConstruct
+from cdk.concerns.delivery import DeliveryConstruct
+from cdk.concerns.notifications import NotificationsConstruct
+from cdk.concerns.pipeline import PipelineConstruct
+from cdk.concerns.reports import ReportsConstruct
 from cdk.config import DeployConfig
 from cdk.functions import FunctionsConstruct
 from cdk.monitoring import MonitoringConstruct
 from cdk.nag import acknowledge
+from cdk.platform import Platform
 from cdk.storage import StorageConstruct
 from cdk.triggers import TriggersConstruct
 
@@ -24,6 +29,11 @@ class StatelessStack(Stack):
         self.api = ApiConstruct(self, "Api", functions, config)
         self.triggers = TriggersConstruct(self, "Triggers", functions, storage)
         self.monitoring = MonitoringConstruct(self, "Monitoring", functions, storage, config)
+        platform = Platform(config, storage, functions, self.api, self.monitoring)
+        self.notifications = NotificationsConstruct(self, "Notifications", platform)
+        self.pipeline = PipelineConstruct(self, "Pipeline", platform)
+        self.reports = ReportsConstruct(self, "Reports", platform)
+        self.delivery = DeliveryConstruct(self, "Delivery", platform)
         self._acknowledge()
 
     def _acknowledge(self) -> None:

@@ -1,0 +1,13 @@
+"""ReportsConstruct: the permissions and wiring of the reports functions beyond their catalog grants."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from cdk.platform import Platform
+
+
+class ReportsConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
+        super().__init__(scope, construct_id)
+        self.platform = platform

@@ -1,0 +1,21 @@
+"""What every concern construct of the stateless stack is handed: the stateful resources and the shared wiring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import aws_lambda
+
+from cdk.api import ApiConstruct
+from cdk.config import DeployConfig
+from cdk.monitoring import MonitoringConstruct
+from cdk.storage import StorageConstruct
+
+
+@dataclass(frozen=True)
+class Platform:
+    config: DeployConfig
+    storage: StorageConstruct
+    functions: dict[str, aws_lambda.Function]
+    api: ApiConstruct
+    monitoring: MonitoringConstruct

@@ -1,0 +1,113 @@
+"""The shapes of catalog entries: tables, buckets, queues, lake tables and functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+AttrType = Literal["S", "N"]
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    type: AttrType = "S"
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: Key
+    sort_key: Key | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    env_var: str
+    partition_key: Key
+    sort_key: Key | None = None
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """Objects under `prefix` expire after `days` (an empty prefix is the whole bucket)."""
+
+    prefix: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Bucket:
+    id: str
+    env_var: str
+    expiries: tuple[Expiry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Queue:
+    id: str
+    env_var: str
+    visibility_timeout_s: int = 60
+    max_receive_count: int = 5
+    dlq_env_var: str | None = None
+    """None: the queue is itself a dead-letter queue (no DLQ of its own)."""
+
+
+FunctionKind = Literal["api", "cron", "queue", "task"]
+Access = Literal["read", "write", "read_write", "send", "consume"]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A function's use of one catalogued resource; CDK turns it into the matching `grant_*` call and env var."""
+
+    resource: str
+    access: Access
+
+
+@dataclass(frozen=True)
+class Function:
+    """A Lambda function: `handler` is `module.attribute` under `functions/`."""
+
+    name: str
+    handler: str
+    kind: FunctionKind
+    description: str
+    routes: tuple[str, ...] = ()
+    """For `api`: API Gateway route keys (`GET /x`, `ANY /x/{proxy+}`); `public` routes carry no authorizer."""
+    public_routes: tuple[str, ...] = ()
+    schedule: str | None = None
+    """For `cron`: an EventBridge schedule expression, `cron(...)` or `rate(...)`."""
+    queue: str | None = None
+    """For `queue`: the id of the SQS queue it consumes."""
+    memory_mb: int = 512
+    timeout_s: int = 30
+    reserved_concurrency: int | None = None
+    grants: tuple[Grant, ...] = ()
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    """An SQL type both engines accept: varchar, bigint, double, boolean, timestamp, date."""
+
+
+@dataclass(frozen=True)
+class LakeTable:
+    """A table of files in a bucket: a Glue table (partition projection) for Athena, a file list for DuckDB.
+
+    Objects live under `<prefix>/<partition>=<value>/.../<file>` and hold JSON lines."""
+
+    name: str
+    bucket: str
+    """The id of the catalogued bucket holding it."""
+    prefix: str
+    columns: tuple[Column, ...]
+    partitions: tuple[Column, ...] = ()
+    projection: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Partition projection settings per partition column (`type`, `range`, `format`, `interval` ...)."""

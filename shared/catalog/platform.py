@@ -1,0 +1,34 @@
+"""Platform-wide entries: the open health check, the API docs, idempotency records, the shared buckets."""
+
+from __future__ import annotations
+
+from shared.catalog.model import Bucket, Expiry, Function, Key, LakeTable, Queue, Table
+
+IDEMPOTENCY = Table(id="idempotency", env_var="IDEMPOTENCY_TABLE", partition_key=Key("id"), ttl_attribute="expiration")
+
+REPORTS_BUCKET = Bucket(id="reports", env_var="REPORTS_BUCKET", expiries=(Expiry("exports/", 30), Expiry("work/", 7)))
+"""Report artifacts (`exports/`) and the pipeline's intermediate data (`work/`)."""
+DATA_LAKE_BUCKET = Bucket(id="data-lake", env_var="DATA_LAKE_BUCKET")
+ATHENA_RESULTS_BUCKET = Bucket(id="athena-results", env_var="ATHENA_RESULTS_BUCKET", expiries=(Expiry("", 7),))
+
+HEALTH_API = Function(
+    name="health-api",
+    handler="functions.health_api.handler",
+    kind="api",
+    description="GET /health, the API's open liveness check",
+    public_routes=("GET /health",),
+    memory_mb=256,
+)
+DOCS_API = Function(
+    name="docs-api",
+    handler="functions.docs_api.handler",
+    kind="api",
+    description="The OpenAPI document of every route and its Swagger UI",
+    routes=("GET /api/openapi.json", "GET /api/docs"),
+)
+
+TABLES: tuple[Table, ...] = (IDEMPOTENCY,)
+BUCKETS: tuple[Bucket, ...] = (REPORTS_BUCKET, DATA_LAKE_BUCKET, ATHENA_RESULTS_BUCKET)
+QUEUES: tuple[Queue, ...] = ()
+LAKE_TABLES: tuple[LakeTable, ...] = ()
+FUNCTIONS: tuple[Function, ...] = (HEALTH_API, DOCS_API)
