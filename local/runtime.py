@@ -12,6 +12,7 @@ from local.resources import create_all
 
 LOCAL_ENVIRONMENT = {
     "STAGE": "local",
+    "QUERY_ENGINE": "duckdb",
     "POWERTOOLS_SERVICE_NAME": "report-platform",
     "POWERTOOLS_METRICS_NAMESPACE": "ReportPlatform",
     "POWERTOOLS_TRACE_DISABLED": "true",

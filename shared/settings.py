@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +29,11 @@ class Settings(BaseModel):
     dry_run_ttl_days: int = Field(7, alias="DRY_RUN_TTL_DAYS", gt=0)
     report_row_limit: int = Field(1000, alias="REPORT_ROW_LIMIT", gt=0)
     download_url_ttl_s: int = Field(300, alias="DOWNLOAD_URL_TTL_SECONDS", gt=0)
+    query_engine: Literal["athena", "duckdb"] = Field("athena", alias="QUERY_ENGINE")
+    glue_database: str = Field("report_platform", alias="GLUE_DATABASE")
+    athena_workgroup: str = Field("primary", alias="ATHENA_WORKGROUP")
+    athena_output: str | None = Field(None, alias="ATHENA_OUTPUT")
+    """s3://bucket/prefix/ for query results, when the workgroup does not enforce its own."""
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:
         """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""
