@@ -10,8 +10,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 $(STAMP): requirements-dev.txt layers/dependencies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	$(VENV)/bin/pip install -qq --upgrade pip
+	$(VENV)/bin/pip install -qq -r requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
@@ -27,4 +29,4 @@ def build_app(context: dict[str, object] | None = None, outdir: str | None = Non
 
 
 if __name__ == "__main__":
-    build_app().synth()
+    build_app(outdir=None if os.environ.get("CDK_OUTDIR") else "cdk.out").synth()
