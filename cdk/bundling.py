@@ -66,7 +66,7 @@ class PipInstallLayer:
                 "-m",
                 "pip",
                 "install",
-                "--quiet",
+                "-qq",
                 "--no-compile",
                 "--platform",
                 PLATFORM,
