@@ -1,0 +1,35 @@
+"""Every API request is logged as structured JSON carrying the request id as its correlation id."""
+
+import io
+import json
+import logging
+
+from functions import health_api
+from local.lambda_context import LocalLambdaContext
+from shared.observability import logger
+
+
+def test_request_id_becomes_the_correlation_id_of_json_logs() -> None:
+    event = {
+        "version": "2.0",
+        "routeKey": "GET /health",
+        "rawPath": "/health",
+        "rawQueryString": "",
+        "headers": {},
+        "requestContext": {"http": {"method": "GET", "path": "/health"}, "requestId": "req-123", "stage": "$default"},
+        "isBase64Encoded": False,
+    }
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    try:
+        reply = health_api.handler(event, LocalLambdaContext("health-api"))
+        logger.warning("after the request")
+    finally:
+        logger.removeHandler(handler)
+    assert reply["statusCode"] == 200
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert line["correlation_id"] == "req-123"
+    assert line["function_name"] == "health-api"
+    assert line["message"] == "after the request"
