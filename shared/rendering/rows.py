@@ -58,10 +58,21 @@ def display_text(value: Cell, kind: CellKind) -> str:
             return f"{int(value):,}"
         return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.3g}"
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
+        return _moment(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _moment(value: datetime) -> str:
+    """Minutes precision; "UTC" for a zero offset, the offset for others, nothing for naive datetimes."""
+    text = value.strftime("%Y-%m-%d %H:%M")
+    offset = value.utcoffset()
+    if offset is None:
+        return text
+    if not offset:
+        return f"{text} UTC"
+    return f"{text}{value.isoformat()[-6:]}"
 
 
 NUMERIC_KINDS: frozenset[CellKind] = frozenset({"int", "float"})
