@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from fpdf import FPDF
 from fpdf.errors import FPDFException
@@ -44,6 +44,12 @@ class ReportPDF(FPDF):
         self.set_auto_page_break(auto=True, margin=BOTTOM_MARGIN)
         self.set_title(self.report_title)
         self.set_creator("report-platform")
+        self.needs_page = True
+        """Set after the title page: the next block starts a page (in the orientation it needs)."""
+
+    def add_page(self, *args: Any, **kwargs: Any) -> None:
+        super().add_page(*args, **kwargs)
+        self.needs_page = False
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -67,7 +73,7 @@ class ReportPDF(FPDF):
 
     def ensure_space(self, height: float) -> None:
         """Start a new page unless `height` mm fit below the cursor."""
-        if self.space_left < height:
+        if self.needs_page or self.space_left < height:
             self.add_page()
 
     def heading(self, text: str, keep_with: float = 0.0) -> None:
@@ -159,7 +165,7 @@ def _table(pdf: ReportPDF, block: TableBlock) -> TableDrawer:
     layout, rows = drawer.plan()
     wanted = "L" if layout.landscape else "P"
     current = "L" if pdf.w > pdf.h else "P"
-    if wanted != current:
+    if pdf.needs_page or wanted != current:
         pdf.add_page(orientation=wanted)
     pdf.heading(block.title, keep_with=HEADER_HEIGHT + 3 * ROW_HEIGHT)
     drawer.draw(layout, rows)
@@ -176,7 +182,7 @@ def render_pdf(document: Document, out: BinaryIO) -> RenderResult:
     """Write `document` as a PDF to `out`; tables' rows are streamed (read once, a page's worth held)."""
     pdf = ReportPDF(document.title)
     _title_page(pdf, document)
-    pdf.add_page()
+    pdf.needs_page = True
     written, truncated = 0, False
     for block in document.blocks:
         drawn = _draw_block(pdf, block)

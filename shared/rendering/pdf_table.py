@@ -18,6 +18,9 @@ FONT = "helvetica"
 FONT_SIZE = 8.0
 ROW_HEIGHT = 5.0
 HEADER_HEIGHT = 6.0
+"""Height of a one-line header row; each further line of a wrapped column title adds HEADER_LINE."""
+HEADER_LINE = 3.4
+HEADER_MAX_LINES = 3
 PADDING = 1.5
 BASELINE = 3.4
 """Distance from a row's top to the text baseline (8 pt Helvetica in a 5 mm row)."""
@@ -57,6 +60,22 @@ class TextMeasure:
                 return text[:index].rstrip() + ELLIPSIS
         return text
 
+    def wrap(self, text: str, width: float, max_lines: int) -> list[str]:
+        """`text` broken at spaces into at most `max_lines` lines of at most `width` mm, the last cut with "..."."""
+        lines: list[str] = []
+        current = ""
+        for word in text.split():
+            candidate = f"{current} {word}" if current else word
+            if current and self.width(candidate) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+        if len(lines) > max_lines:
+            lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+        return [self.fit(line, width) for line in lines]
+
 
 @dataclass(frozen=True)
 class TableLayout:
@@ -81,14 +100,14 @@ class TableLayout:
                 (body.width(to_latin1(display_text(row.get(column.key), column.kind))) for row in sample), default=0.0
             )
             title = header.width(to_latin1(column.title))
+            longest_word = max((header.width(word) for word in to_latin1(column.title).split()), default=0.0)
             if column.kind == "text":
                 wanted = min(max(content, title), TEXT_MAX_WIDTH)
                 natural.append(wanted + 2 * PADDING)
                 minimum.append(min(wanted, TEXT_MIN_WIDTH) + 2 * PADDING)
             else:
-                wanted = max(content, min(title, 28.0))
-                natural.append(wanted + 2 * PADDING)
-                minimum.append(wanted + 2 * PADDING)
+                natural.append(max(content, min(title, 28.0)) + 2 * PADDING)
+                minimum.append(max(content, min(longest_word, 28.0)) + 2 * PADDING)
         landscape = sum(minimum) > portrait_width
         available = landscape_width if landscape else portrait_width
         return cls(_fit_widths(natural, minimum, columns, available), landscape)
@@ -97,23 +116,28 @@ class TableLayout:
 def _fit_widths(
     natural: list[float], minimum: list[float], columns: Sequence[ColumnSpec], available: float
 ) -> list[float]:
-    total = sum(natural)
-    text_indexes = [i for i, column in enumerate(columns) if column.kind == "text"] or list(range(len(columns)))
-    if total <= available:
-        spare = available - total
-        grow = sum(natural[i] for i in text_indexes)
-        return [w + (spare * w / grow if i in text_indexes else 0.0) for i, w in enumerate(natural)]
-    slack = sum(natural[i] - minimum[i] for i in text_indexes)
-    excess = total - available
+    """Spare room goes to the text columns; a shortfall is taken from text columns first, then from the others
+    (down to their minimum, where titles wrap), and last by scaling everything down (cells then cut with "...")."""
     widths = list(natural)
-    if slack > 0:
+    text_indexes = [i for i, column in enumerate(columns) if column.kind == "text"]
+    if sum(widths) <= available:
+        grow = text_indexes or list(range(len(columns)))
+        spare = available - sum(widths)
+        room = sum(widths[i] for i in grow)
+        for i in grow:
+            widths[i] += spare * natural[i] / room
+        return widths
+    other_indexes = [i for i in range(len(columns)) if i not in text_indexes]
+    for indexes in (text_indexes, other_indexes):
+        excess = sum(widths) - available
+        slack = sum(widths[i] - minimum[i] for i in indexes)
+        if excess <= 0 or slack <= 0:
+            continue
         share = min(1.0, excess / slack)
-        for i in text_indexes:
-            widths[i] -= (natural[i] - minimum[i]) * share
-    squeezed = sum(widths)
-    if squeezed > available:
-        widths = [w * available / squeezed for w in widths]
-    return widths
+        for i in indexes:
+            widths[i] -= (widths[i] - minimum[i]) * share
+    total = sum(widths)
+    return [w * available / total for w in widths] if total > available else widths
 
 
 class TableDrawer:
@@ -144,7 +168,8 @@ class TableDrawer:
         kinds = [column.kind for column in columns]
         cells = list(zip(keys, kinds, layout.widths, self.numeric, strict=True))
         limit_y = pdf.h - self.bottom_margin
-        y = self._header_row(layout.widths)
+        header_lines = self._header_lines(layout.widths)
+        y = self._header_row(layout.widths, header_lines)
         pdf.set_fill_color(*_ZEBRA)
         fit, width = self.body.fit, self.body.width
         text = pdf.text
@@ -153,7 +178,7 @@ class TableDrawer:
         for index, row in enumerate(rows):
             if y + ROW_HEIGHT > limit_y:
                 pdf.add_page(orientation="L" if layout.landscape else "P")
-                y = self._header_row(layout.widths)
+                y = self._header_row(layout.widths, header_lines)
                 pdf.set_fill_color(*_ZEBRA)
             if index % 2:
                 pdf.rect(left, y, table_width, ROW_HEIGHT, style="F")
@@ -174,21 +199,28 @@ class TableDrawer:
             pdf.set_font(FONT, "I", 9)
             pdf.cell(0, 6, "No rows.", new_x="LMARGIN", new_y="NEXT")
 
-    def _header_row(self, widths: list[float]) -> float:
+    def _header_lines(self, widths: list[float]) -> list[list[str]]:
+        return [
+            self.header.wrap(to_latin1(column.title), width - 2 * PADDING, HEADER_MAX_LINES)
+            for column, width in zip(self.table.columns, widths, strict=True)
+        ]
+
+    def _header_row(self, widths: list[float], lines: list[list[str]]) -> float:
         """Draw the header row at the cursor; returns the y where the first body row goes."""
         pdf = self.pdf
         y = pdf.get_y()
         left = pdf.l_margin
+        height = HEADER_HEIGHT + HEADER_LINE * (max(len(title) for title in lines) - 1)
         pdf.set_fill_color(*_HEADER_FILL)
-        pdf.rect(left, y, sum(widths), HEADER_HEIGHT, style="F")
+        pdf.rect(left, y, sum(widths), height, style="F")
         pdf.set_draw_color(*_RULE)
-        pdf.line(left, y + HEADER_HEIGHT, left + sum(widths), y + HEADER_HEIGHT)
+        pdf.line(left, y + height, left + sum(widths), y + height)
         pdf.set_font(FONT, "B", FONT_SIZE)
         x = left
-        for column, column_width, numeric in zip(self.table.columns, widths, self.numeric, strict=True):
-            title = self.header.fit(to_latin1(column.title), column_width - 2 * PADDING)
-            offset = column_width - PADDING - self.header.width(title) if numeric else PADDING
-            pdf.text(x + offset, y + BASELINE + 0.5, title)
+        for title, column_width, numeric in zip(lines, widths, self.numeric, strict=True):
+            for number, line in enumerate(title):
+                offset = column_width - PADDING - self.header.width(line) if numeric else PADDING
+                pdf.text(x + offset, y + BASELINE + 0.5 + number * HEADER_LINE, line)
             x += column_width
         pdf.set_font(FONT, "", FONT_SIZE)
-        return y + HEADER_HEIGHT
+        return y + height
