@@ -21,9 +21,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from shared.rendering.document import Document, TableBlock  # noqa: E402
-from shared.rendering.rows import display_text  # noqa: E402
-from shared.rendering.specimen import VISIT_COLUMNS, visit_rows  # noqa: E402
+from shared.rendering.document import Document, TableBlock
+from shared.rendering.rows import display_text
+from shared.rendering.specimen import VISIT_COLUMNS, visit_rows
 
 TITLE = "Visits"
 

@@ -80,7 +80,9 @@ def draw_chart(pdf: FPDF, block: ChartBlock) -> None:
     _legend(pdf, list(block.series), left, bottom + LABEL_BAND)
 
 
-def _axes(pdf: FPDF, ticks: list[float], left: float, width: float, top: float, bottom: float, y_of: Callable[[float], float]) -> None:
+def _axes(
+    pdf: FPDF, ticks: list[float], left: float, width: float, top: float, bottom: float, y_of: Callable[[float], float]
+) -> None:
     pdf.set_font("helvetica", "", 7)
     pdf.set_line_width(0.1)
     for tick in ticks:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
+from typing import cast
 
 from fpdf import FPDF
 
@@ -41,7 +42,8 @@ class TextMeasure:
     def __init__(self, pdf: FPDF, style: str, size_pt: float) -> None:
         pdf.set_font(FONT, style, size_pt)
         assert pdf.current_font is not None
-        self._cw = pdf.current_font.cw
+        # Core fonts key their width table by character (fpdf2's annotation says int).
+        self._cw = cast("dict[str, float]", pdf.current_font.cw)
         self._scale = size_pt * 0.001 / pdf.k
 
     def width(self, text: str) -> float:

@@ -91,7 +91,9 @@ def specimen_document(rows: int = 120, row_limit: int | None = 100, generated_at
                 labels=weeks,
                 series={"Enrolled": [20, 55, 90, 140, 200, 260, 330, 412], "Target": [50 * n for n in range(1, 9)]},
             ),
-            ParagraphBlock(heading="Site notes", text="Zürich paused visits for two days (staff training).\n\nNo issues."),
+            ParagraphBlock(
+                heading="Site notes", text="Zürich paused visits for two days (staff training).\n\nNo issues."
+            ),
             ImageBlock(title="ECG sample", data=chart_png()),
             TableBlock(
                 title="Visits", columns=VISIT_COLUMNS, rows=visit_rows(rows), row_limit=row_limit, total_rows=rows

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from itertools import chain, islice
 from typing import Any, BinaryIO
 
@@ -62,7 +62,7 @@ def xlsx_value(value: Cell) -> Any:
 
 
 def _widths(columns: list[ColumnSpec], sample: list[Mapping[str, Cell]]) -> list[float]:
-    widths = []
+    widths: list[float] = []
     for column in columns:
         low, high = _KIND_WIDTH[column.kind]
         longest = max((len(display_text(row.get(column.key), column.kind)) for row in sample), default=0)

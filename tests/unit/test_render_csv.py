@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -79,3 +81,12 @@ def test_rows_are_consumed_lazily() -> None:
 
     _read(TableBlock(title="Visits", columns=VISIT_COLUMNS, rows=rows(), row_limit=10))
     assert consumed == 11
+
+
+def test_csv_and_document_imports_stay_light() -> None:
+    code = (
+        "import sys, shared.rendering.csv_writer, shared.rendering.document, shared.rendering.specimen; "
+        "print(sorted(m for m in ('fpdf', 'openpyxl', 'PIL') if m in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert output.strip() == "[]"
