@@ -91,25 +91,32 @@ def run_reportlab(rows: int) -> int:
     return doc.page
 
 
+def _footed_pdf_class() -> type[Any]:
+    """An FPDF with the "Page n of m" footer the compared engines share."""
+    from fpdf import FPDF
+
+    class Footed(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("helvetica", "", 8)
+            self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    return Footed
+
+
 def run_fpdf_cells(rows: int) -> int:
     """fpdf2 with the obvious cell() loop and header()/footer() hooks."""
-    from fpdf import FPDF
 
     widths = [12, 34, 18, 20, 34, 24, 20, 18]
     titles = [c.title for c in VISIT_COLUMNS]
 
-    class Cells(FPDF):
+    class Cells(_footed_pdf_class()):  # type: ignore[misc]
         def header(self) -> None:
             self.set_font("helvetica", "B", 8)
             for width, title in zip(widths, titles, strict=True):
                 self.cell(width, 6, title, border=0)
             self.ln(6)
             self.set_font("helvetica", "", 8)
-
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font("helvetica", "", 8)
-            self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
     pdf = Cells()
     pdf.add_page()
@@ -123,15 +130,7 @@ def run_fpdf_cells(rows: int) -> int:
 
 def run_fpdf_table(rows: int) -> int:
     """fpdf2's table() (it repeats the heading row on each page)."""
-    from fpdf import FPDF
-
-    class Footed(FPDF):
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font("helvetica", "", 8)
-            self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
-
-    pdf = Footed()
+    pdf = _footed_pdf_class()()
     pdf.add_page()
     pdf.set_font("helvetica", "", 8)
     with pdf.table(line_height=5, text_align="LEFT") as table:

@@ -6,12 +6,12 @@ import csv
 import io
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 from shared.rendering.csv_writer import render_csv
 from shared.rendering.document import ColumnSpec, TableBlock
 from shared.rendering.specimen import VISIT_COLUMNS, visit_rows
+from tests.support.counting_rows import CountingRows
 
 
 def _read(table: TableBlock) -> tuple[list[list[str]], int, bool, int]:
@@ -71,16 +71,9 @@ def test_unicode_quotes_newlines_missing_values_and_formulas() -> None:
 
 
 def test_rows_are_consumed_lazily() -> None:
-    consumed = 0
-
-    def rows() -> Iterator[dict[str, object]]:
-        nonlocal consumed
-        for row in visit_rows(10_000):
-            consumed += 1
-            yield row
-
-    _read(TableBlock(title="Visits", columns=VISIT_COLUMNS, rows=rows(), row_limit=10))
-    assert consumed == 11
+    source = CountingRows(10_000)
+    _read(TableBlock(title="Visits", columns=VISIT_COLUMNS, rows=source, row_limit=10))
+    assert source.consumed == 11
 
 
 def test_csv_and_document_imports_stay_light() -> None:

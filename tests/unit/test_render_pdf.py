@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +13,7 @@ from shared.rendering.document import ChartBlock, ColumnSpec, Document, ImageBlo
 from shared.rendering.latin1 import to_latin1
 from shared.rendering.pdf import render_pdf
 from shared.rendering.specimen import VISIT_COLUMNS, chart_png, specimen_document, visit_rows
+from tests.support.counting_rows import CountingRows
 
 GENERATED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -67,20 +67,13 @@ def test_no_notice_when_every_row_fits() -> None:
 
 
 def test_rows_are_streamed_and_read_only_up_to_the_limit() -> None:
-    consumed = 0
-
-    def rows() -> Iterator[dict[str, object]]:
-        nonlocal consumed
-        for row in visit_rows(100_000):
-            consumed += 1
-            yield row
-
-    table = TableBlock(title="Visits", columns=VISIT_COLUMNS, rows=rows(), row_limit=200)
+    source = CountingRows(100_000)
+    table = TableBlock(title="Visits", columns=VISIT_COLUMNS, rows=source, row_limit=200)
     out = io.BytesIO()
     result = render_pdf(Document(title="T", generated_at=GENERATED, blocks=[table]), out)
     assert result.rows_written == 200
     assert result.truncated
-    assert consumed == 201
+    assert source.consumed == 201
 
 
 def test_title_page_shows_title_subtitle_metadata_and_generation_time() -> None:
