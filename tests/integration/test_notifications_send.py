@@ -47,7 +47,8 @@ def test_a_new_notification_is_recorded_queued_in_shards_and_reported(api: ApiCl
         "androidEdition",
     }
     assert all(r.totalRegistrationCount == 25 for r in record.reports)
-    assert record.sentTime.endswith("Z") and len(record.sentTime) == 24
+    assert record.sentTime.endswith("Z")
+    assert len(record.sentTime) == 24
 
 
 def test_a_duplicate_id_answers_duplicate_and_sends_nothing(api: ApiClient) -> None:
@@ -58,7 +59,8 @@ def test_a_duplicate_id_answers_duplicate_and_sends_nothing(api: ApiClient) -> N
     assert again.json["duplicate"] is True
     assert len(queue_messages(HARVESTER_QUEUE)) == 16
     record = store.get(body["id"])
-    assert record is not None and record.notification["title"] == body["title"]
+    assert record is not None
+    assert record.notification["title"] == body["title"]
 
 
 def test_fifty_concurrent_posts_of_one_id_make_one_record_and_one_send(api: ApiClient) -> None:
@@ -72,7 +74,8 @@ def test_fifty_concurrent_posts_of_one_id_make_one_record_and_one_send(api: ApiC
     assert len(messages) == 16
     assert sorted(m["shard"] for m in messages) == list(range(16))
     record = store.get(body["id"])
-    assert record is not None and len(record.reports) == 4
+    assert record is not None
+    assert len(record.reports) == 4
 
 
 def test_dry_runs_expire_sooner(api: ApiClient) -> None:
@@ -80,7 +83,8 @@ def test_dry_runs_expire_sooner(api: ApiClient) -> None:
     api.post("/api/notifications", live)
     api.post("/api/notifications", dry)
     live_record, dry_record = store.get(live["id"]), store.get(dry["id"])
-    assert live_record is not None and dry_record is not None
+    assert live_record is not None
+    assert dry_record is not None
     for record, days in ((live_record, 90), (dry_record, 7)):
         sent = datetime.fromisoformat(record.sentTime.replace("Z", "+00:00")).timestamp()
         assert abs(record.ttl - sent - days * 86400) <= 1
@@ -123,7 +127,9 @@ def test_a_queue_failure_after_the_record_exists_is_reported(api: ApiClient, cle
         reset_settings()
     assert reply.status == 502
     assert reply.json["error"] == "dependency_failed"
-    assert "recorded" in reply.json["message"] and "16 send requests" in reply.json["message"]
+    assert "recorded" in reply.json["message"]
+    assert "16 send requests" in reply.json["message"]
     record = store.get(body["id"])
-    assert record is not None and record.reports == []
+    assert record is not None
+    assert record.reports == []
     assert api.post("/api/notifications", body).json["duplicate"] is True
