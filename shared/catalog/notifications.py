@@ -4,6 +4,7 @@ the device event logs and the report extracts in the lake, and their functions."
 from __future__ import annotations
 
 from shared.catalog.model import Bucket, Column, Expiry, Function, Grant, Index, Key, LakeTable, Queue, Table
+from shared.catalog.platform import IDEMPOTENCY
 
 NOTIFICATIONS = Table(
     id="notifications",
@@ -122,8 +123,9 @@ PUSH_WORKERS: dict[str, Function] = {
         handler="functions.push_worker.handler",
         kind="queue",
         queue=queue.id,
-        description=f"Sends {platform} pushes through the push provider",
+        description=f"Sends {platform} pushes through the push provider, at most once per device",
         timeout_s=50,
+        grants=(Grant(IDEMPOTENCY.id, "read_write"),),
     )
     for platform, queue in PUSH_QUEUES.items()
 }
