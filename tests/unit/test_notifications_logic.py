@@ -12,8 +12,8 @@ from shared.errors import InvalidInput
 from shared.notifications import logic
 from shared.notifications.models import NotificationReport, NotificationType
 from shared.notifications.received import count_query
-from shared.queue_batches import send_in_batches
 from shared.query.athena_engine import athena_literal
+from shared.queue_batches import send_in_batches
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -132,10 +132,11 @@ class _FlakySqs:
         self.refusals = refusals
         self.received: list[str] = []
 
-    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:
-        assert len(Entries) <= 10
+    def send_message_batch(self, **request: Any) -> dict[str, Any]:
+        entries: list[dict[str, str]] = request["Entries"]
+        assert len(entries) <= 10
         ok, failed = [], []
-        for entry in Entries:
+        for entry in entries:
             if self.refusals.get(entry["MessageBody"], 0) > 0:
                 self.refusals[entry["MessageBody"]] -= 1
                 failed.append(
