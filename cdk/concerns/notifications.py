@@ -13,7 +13,7 @@ from cdk.nag import acknowledge, acknowledge_grant_actions
 from cdk.platform import Platform
 from shared.catalog.notifications import NOTIFICATION_RECEIVED, PUSH_WORKERS, RECEIVED_COUNTER
 
-DEFAULT_PUSH_SECRET = "report-platform/push"
+DEFAULT_PUSH_SECRET_NAME = "report-platform/push"  # noqa: S105 - the name of a secret, not its value
 
 
 class NotificationsConstruct(Construct):
@@ -21,7 +21,7 @@ class NotificationsConstruct(Construct):
         super().__init__(scope, construct_id)
         self.platform = platform
         stack = Stack.of(self)
-        secret_name = str(self.node.try_get_context("pushSecretName") or DEFAULT_PUSH_SECRET)
+        secret_name = str(self.node.try_get_context("pushSecretName") or DEFAULT_PUSH_SECRET_NAME)
         self.push_secret = aws_secretsmanager.Secret.from_secret_name_v2(self, "PushSecret", secret_name)
         for spec in PUSH_WORKERS.values():
             worker = platform.functions[spec.name]
