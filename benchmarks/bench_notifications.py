@@ -15,19 +15,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LOCAL_STATE_DIR", str(Path(__file__).resolve().parent.parent / ".local" / "bench-state"))
 
-from boto3.dynamodb.conditions import Attr  # noqa: E402
+from boto3.dynamodb.conditions import Attr
 
-from local.progress import counted  # noqa: E402
-from local.runtime import LocalRuntime  # noqa: E402
-from shared import clock  # noqa: E402
-from shared.aws import client, resource  # noqa: E402
-from shared.catalog.notifications import NOTIFICATION_RECEIVED, NOTIFICATIONS  # noqa: E402
-from shared.notifications import demo, logic, store  # noqa: E402
-from shared.notifications.models import NotificationType  # noqa: E402
-from shared.notifications.received import count_query  # noqa: E402
-from shared.query.duckdb_engine import DuckDbEngine  # noqa: E402
-from shared.query.engine import Scan  # noqa: E402
-from shared.settings import get_settings  # noqa: E402
+from local.progress import counted
+from local.runtime import LocalRuntime
+from shared import clock
+from shared.aws import client, resource
+from shared.catalog.notifications import NOTIFICATION_RECEIVED, NOTIFICATIONS
+from shared.notifications import demo, logic, store
+from shared.notifications.models import NotificationType
+from shared.notifications.received import count_query
+from shared.query.duckdb_engine import DuckDbEngine
+from shared.query.engine import Scan
+from shared.settings import get_settings
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 DAYS = 365
@@ -114,7 +114,10 @@ def main() -> None:
         assert pruned.rows == unpruned.rows
         print("\nReceived-log files read per consumer run (3-hour window), read / files in the window:")
         print(f"  pruned to the window's partitions : {pruned.files_read / needed:.2f}  ({pruned.files_read}/{needed})")
-        print(f"  unpruned baseline (whole table)   : {unpruned.files_read / needed:.2f}  ({unpruned.files_read}/{needed})")
+        print(
+            f"  unpruned baseline (whole table)   : {unpruned.files_read / needed:.2f}  "
+            f"({unpruned.files_read}/{needed})"
+        )
     finally:
         runtime.stop()
 
