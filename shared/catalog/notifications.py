@@ -49,6 +49,9 @@ def _push_queue(platform: str) -> Queue:
 
 PUSH_QUEUES: dict[str, Queue] = {platform: _push_queue(platform) for platform in PLATFORMS}
 
+DAY_PROJECTION = {"type": "date", "range": "2024-01-01,NOW", "format": "yyyy-MM-dd", "interval": "1", "unit": "DAYS"}
+"""Partition projection of a `date=YYYY-MM-DD` partition (from 2024 to today)."""
+
 NOTIFICATION_RECEIVED = LakeTable(
     name="notification_received",
     bucket=EVENT_LOGS_BUCKET.id,
@@ -61,7 +64,7 @@ NOTIFICATION_RECEIVED = LakeTable(
     ),
     partitions=(Column("date", "varchar"), Column("hour", "varchar")),
     projection={
-        "date": {"type": "date", "range": "2024-01-01,NOW", "format": "yyyy-MM-dd", "interval": "1", "unit": "DAYS"},
+        "date": DAY_PROJECTION,
         "hour": {"type": "integer", "range": "0,23", "digits": "2"},
     },
 )
@@ -91,7 +94,7 @@ NOTIFICATION_REPORTS = LakeTable(
     ),
     partitions=(Column("date", "varchar"),),
     projection={
-        "date": {"type": "date", "range": "2024-01-01,NOW", "format": "yyyy-MM-dd", "interval": "1", "unit": "DAYS"},
+        "date": DAY_PROJECTION,
     },
 )
 """The daily extract of notification reports: `date=YYYY-MM-DD/notifications.json`, one record a line."""
