@@ -22,7 +22,7 @@ def build_app(context: dict[str, object] | None = None, outdir: str | None = Non
     config = DeployConfig.from_context(app.node)
     env = cdk.Environment(account=config.account, region=config.region)
     stateful = StatefulStack(app, "ReportPlatformStateful", config, env=env)
-    StatelessStack(app, "ReportPlatformStateless", stateful.storage, config, env=env)
+    StatelessStack(app, "ReportPlatformStateless", stateful.storage, config, stateful.analytics, env=env)
     cdk.Tags.of(app).add("project", "report-platform")
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))  # type: ignore[arg-type]
     return app

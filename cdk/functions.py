@@ -7,6 +7,7 @@ from constructs import Construct
 
 from cdk import bundling
 from cdk.config import DeployConfig
+from cdk.nag import acknowledge, acknowledge_grant_actions, imported_name
 from cdk.storage import StorageConstruct
 from shared import catalog
 
@@ -62,6 +63,8 @@ class FunctionsConstruct(Construct):
         )
         for grant in spec.grants:
             self._grant(function, grant)
+        if spec.grants:
+            acknowledge_grant_actions(function)
         return function
 
     def _grant(self, function: aws_lambda.Function, grant: catalog.Grant) -> None:
@@ -79,12 +82,23 @@ class FunctionsConstruct(Construct):
         if isinstance(spec, catalog.Table):
             table = storage.tables[spec.id]
             function.add_environment(spec.env_var, table.table_name)
+            if spec.indexes:
+                acknowledge(
+                    function,
+                    f"AwsSolutions-IAM5[Resource::{imported_name(table)}/index/*]",
+                    f"grant_*_data covers the indexes of table {spec.id} (index/*), and only that table's.",
+                )
             {"read": table.grant_read_data, "write": table.grant_write_data, "read_write": table.grant_read_write_data}[
                 grant.access
             ](function)
         elif isinstance(spec, catalog.Bucket):
             bucket = storage.buckets[spec.id]
             function.add_environment(spec.env_var, bucket.bucket_name)
+            acknowledge(
+                function,
+                f"AwsSolutions-IAM5[Resource::{imported_name(bucket)}/*]",
+                f"The function reads or writes objects whose keys are made at run time, in bucket {spec.id} only.",
+            )
             {"read": bucket.grant_read, "write": bucket.grant_put, "read_write": bucket.grant_read_write}[grant.access](
                 function
             )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_lambda
 
+from cdk.analytics import AnalyticsConstruct
 from cdk.api import ApiConstruct
 from cdk.config import DeployConfig
 from cdk.monitoring import MonitoringConstruct
@@ -19,3 +20,4 @@ class Platform:
     functions: dict[str, aws_lambda.Function]
     api: ApiConstruct
     monitoring: MonitoringConstruct
+    analytics: AnalyticsConstruct

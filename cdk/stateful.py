@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Stack
 from constructs import Construct
 
+from cdk.analytics import AnalyticsConstruct
 from cdk.config import DeployConfig
 from cdk.nag import acknowledge
 from cdk.storage import StorageConstruct
@@ -15,5 +16,6 @@ class StatefulStack(Stack):
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.config = config
         self.storage = StorageConstruct(self, "Storage")
+        self.analytics = AnalyticsConstruct(self, "Analytics", self.storage, config.stage)
         for dlq in self.storage.dlqs.values():
             acknowledge(dlq, "AwsSolutions-SQS3", "This queue is a dead-letter queue; it needs none of its own.")

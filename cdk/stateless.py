@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Stack
 from constructs import Construct
 
+from cdk.analytics import AnalyticsConstruct
 from cdk.api import ApiConstruct
 from cdk.concerns.delivery import DeliveryConstruct
 from cdk.concerns.notifications import NotificationsConstruct
@@ -21,7 +22,13 @@ from cdk.triggers import TriggersConstruct
 
 class StatelessStack(Stack):
     def __init__(
-        self, scope: Construct, construct_id: str, storage: StorageConstruct, config: DeployConfig, **kwargs: object
+        self,
+        scope: Construct,
+        construct_id: str,
+        storage: StorageConstruct,
+        config: DeployConfig,
+        analytics: AnalyticsConstruct,
+        **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.lambdas = FunctionsConstruct(self, "Functions", storage, config)
@@ -29,7 +36,7 @@ class StatelessStack(Stack):
         self.api = ApiConstruct(self, "Api", functions, config)
         self.triggers = TriggersConstruct(self, "Triggers", functions, storage)
         self.monitoring = MonitoringConstruct(self, "Monitoring", functions, storage, config)
-        platform = Platform(config, storage, functions, self.api, self.monitoring)
+        platform = Platform(config, storage, functions, self.api, self.monitoring, analytics)
         self.notifications = NotificationsConstruct(self, "Notifications", platform)
         self.pipeline = PipelineConstruct(self, "Pipeline", platform)
         self.reports = ReportsConstruct(self, "Reports", platform)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from local.aws import LocalAws
 from local.crons import Clockwork, Ticker, fire_due_crons
 from local.http_adapter import LocalHttpApi, StaticResolver
+from local.queues import poll_queues
 from local.resources import create_all
 
 LOCAL_ENVIRONMENT = {
@@ -18,6 +19,7 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "PUSH_PROVIDER": "local.push:RecordingPushProvider",
 }
 
 
@@ -31,7 +33,7 @@ class LocalRuntime:
         self.aws = LocalAws()
         self.http: LocalHttpApi | None = None
         self.clockwork: Clockwork | None = None
-        self.tickers: list[Ticker] = [fire_due_crons]
+        self.tickers: list[Ticker] = [fire_due_crons, poll_queues]
         self.environment: dict[str, str] = {}
 
     def start(self) -> LocalRuntime:

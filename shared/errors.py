@@ -40,6 +40,12 @@ class PayloadTooLarge(DomainError):
     code = "payload_too_large"
 
 
+class DependencyFailed(DomainError):
+    """A service the request relies on failed after part of the work was done; the message says what was done."""
+
+    code = "dependency_failed"
+
+
 class ConfigurationError(Exception):
     """The function's environment is incomplete: a deployment fault, never the caller's."""
 

@@ -34,6 +34,15 @@ class Settings(BaseModel):
     athena_workgroup: str = Field("primary", alias="ATHENA_WORKGROUP")
     athena_output: str | None = Field(None, alias="ATHENA_OUTPUT")
     """s3://bucket/prefix/ for query results, when the workgroup does not enforce its own."""
+    push_provider: str = Field("shared.push.sns_provider:SnsPushProvider", alias="PUSH_PROVIDER")
+    """`module:Class` of the push provider; the local runtime names its recording provider here."""
+    push_secret_id: str = Field("report-platform/push", alias="PUSH_SECRET_ID")
+    """The Secrets Manager secret holding the SNS platform application ARN of each platform (JSON)."""
+    harvester_shards: int = Field(16, alias="HARVESTER_SHARDS", gt=0, le=100)
+    """Registration shards: one harvester send request per shard."""
+    received_window_hours: int = Field(3, alias="RECEIVED_WINDOW_HOURS", gt=0)
+    notification_page_size: int = Field(500, alias="NOTIFICATION_PAGE_SIZE", gt=0)
+    """Items per DynamoDB query page when the report extractor reads a day."""
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:
         """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""

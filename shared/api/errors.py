@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 
 from shared.errors import (
     Conflict,
+    DependencyFailed,
     DomainError,
     Forbidden,
     InvalidInput,
@@ -28,6 +29,7 @@ STATUS_OF: dict[type[DomainError], HTTPStatus] = {
     NotFound: HTTPStatus.NOT_FOUND,
     Conflict: HTTPStatus.CONFLICT,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    DependencyFailed: HTTPStatus.BAD_GATEWAY,
 }
 
 

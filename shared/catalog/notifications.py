@@ -1,8 +1,10 @@
-"""Notification reports (seed 000): the notifications table, the device event logs, their functions."""
+"""Notification reports (seed 000): the notifications table, device registrations, the harvester and push queues,
+the device event logs and the report extracts in the lake, and their functions."""
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, Expiry, Function, Index, Key, LakeTable, Queue, Table
+from shared.catalog.model import Bucket, Column, Expiry, Function, Grant, Index, Key, LakeTable, Queue, Table
+from shared.catalog.platform import IDEMPOTENCY
 
 NOTIFICATIONS = Table(
     id="notifications",
@@ -11,10 +13,154 @@ NOTIFICATIONS = Table(
     indexes=(Index("sentTime-index", Key("type"), Key("sentTime")),),
     ttl_attribute="ttl",
 )
+REGISTRATIONS = Table(
+    id="device-registrations",
+    env_var="DEVICE_REGISTRATIONS_TABLE",
+    partition_key=Key("topic"),
+    sort_key=Key("shardToken"),
+)
+"""Which device (push token, platform) follows which topic; `shardToken` is `<shard:02d>#<token>`."""
 EVENT_LOGS_BUCKET = Bucket(id="event-logs", env_var="EVENT_LOGS_BUCKET", expiries=(Expiry("", 21),))
 
-TABLES: tuple[Table, ...] = (NOTIFICATIONS,)
+HARVESTER_QUEUE = Queue(
+    id="harvester",
+    env_var="HARVESTER_QUEUE",
+    dlq_env_var="HARVESTER_DLQ",
+    visibility_timeout_s=120,
+    max_receive_count=3,
+)
+"""Send requests, one per (notification, registration shard), queued by `POST /api/notifications`."""
+
+PLATFORMS: tuple[str, ...] = ("ios", "android", "iosEdition", "androidEdition")
+"""The device platforms, each with its own push queue and worker (an APNs outage never delays FCM)."""
+
+
+def _push_queue(platform: str) -> Queue:
+    slug = {"ios": "ios", "android": "android", "iosEdition": "ios-edition", "androidEdition": "android-edition"}
+    env = slug[platform].upper().replace("-", "_")
+    return Queue(
+        id=f"push-{slug[platform]}",
+        env_var=f"PUSH_{env}_QUEUE",
+        dlq_env_var=f"PUSH_{env}_DLQ",
+        visibility_timeout_s=60,
+        max_receive_count=3,
+    )
+
+
+PUSH_QUEUES: dict[str, Queue] = {platform: _push_queue(platform) for platform in PLATFORMS}
+
+DAY_PROJECTION = {"type": "date", "range": "2024-01-01,NOW", "format": "yyyy-MM-dd", "interval": "1", "unit": "DAYS"}
+"""Partition projection of a `date=YYYY-MM-DD` partition (from 2024 to today)."""
+
+NOTIFICATION_RECEIVED = LakeTable(
+    name="notification_received",
+    bucket=EVENT_LOGS_BUCKET.id,
+    prefix="notification-received",
+    columns=(
+        Column("notificationId", "varchar"),
+        Column("platform", "varchar"),
+        Column("provider", "varchar"),
+        Column("timestamp", "varchar"),
+    ),
+    partitions=(Column("date", "varchar"), Column("hour", "varchar")),
+    projection={
+        "date": DAY_PROJECTION,
+        "hour": {"type": "integer", "range": "0,23", "digits": "2"},
+    },
+)
+"""Device `notification/received` calls: JSON lines under `date=YYYY-MM-DD/hour=HH/`, `timestamp` in `clock.iso`."""
+
+NOTIFICATION_REPORTS = LakeTable(
+    name="notification_reports",
+    bucket="data-lake",
+    prefix="notification-reports",
+    columns=(
+        Column("id", "varchar"),
+        Column("type", "varchar"),
+        Column("sentTime", "varchar"),
+        Column("dryRun", "boolean"),
+        Column("title", "varchar"),
+        Column("message", "varchar"),
+        Column("totalRegistrationCount", "bigint"),
+        Column("recipients_ios", "bigint"),
+        Column("recipients_android", "bigint"),
+        Column("recipients_iosEdition", "bigint"),
+        Column("recipients_androidEdition", "bigint"),
+        Column("received_total", "bigint"),
+        Column("received_ios", "bigint"),
+        Column("received_android", "bigint"),
+        Column("received_iosEdition", "bigint"),
+        Column("received_androidEdition", "bigint"),
+    ),
+    partitions=(Column("date", "varchar"),),
+    projection={
+        "date": DAY_PROJECTION,
+    },
+)
+"""The daily extract of notification reports: `date=YYYY-MM-DD/notifications.json`, one record a line."""
+
+NOTIFICATIONS_API = Function(
+    name="notifications-api",
+    handler="functions.notifications_api.handler",
+    kind="api",
+    description="Send a notification (deduplicated) and serve notification reports by date range",
+    routes=("POST /api/notifications", "GET /api/notifications", "GET /api/notifications/{id}"),
+    grants=(
+        Grant(NOTIFICATIONS.id, "read_write"),
+        Grant(REGISTRATIONS.id, "read"),
+        Grant(HARVESTER_QUEUE.id, "send"),
+    ),
+)
+HARVESTER = Function(
+    name="notification-harvester",
+    handler="functions.notification_harvester.handler",
+    kind="queue",
+    queue=HARVESTER_QUEUE.id,
+    description="Reads one registration shard per send request and queues one push per device on its platform queue",
+    timeout_s=90,
+    grants=(Grant(REGISTRATIONS.id, "read"), *(Grant(q.id, "send") for q in PUSH_QUEUES.values())),
+)
+PUSH_WORKERS: dict[str, Function] = {
+    platform: Function(
+        name=f"push-worker-{queue.id.removeprefix('push-')}",
+        handler="functions.push_worker.handler",
+        kind="queue",
+        queue=queue.id,
+        description=f"Sends {platform} pushes through the push provider, at most once per device",
+        timeout_s=50,
+        grants=(Grant(IDEMPOTENCY.id, "read_write"),),
+    )
+    for platform, queue in PUSH_QUEUES.items()
+}
+RECEIVED_COUNTER = Function(
+    name="notification-received-counter",
+    handler="functions.notification_received_counter.handler",
+    kind="cron",
+    schedule="cron(2/5 * * * ? *)",
+    reserved_concurrency=1,
+    timeout_s=300,
+    description="Counts notification/received events per notification and platform and sets them on the reports",
+    grants=(Grant(NOTIFICATIONS.id, "write"),),
+)
+"""Its Athena, Glue and lake permissions come from the AnalyticsConstruct (`cdk/concerns/notifications.py`)."""
+REPORT_EXTRACTOR = Function(
+    name="notification-report-extractor",
+    handler="functions.notification_report_extractor.handler",
+    kind="cron",
+    schedule="cron(0 1 * * ? *)",
+    timeout_s=300,
+    description="Writes yesterday's notification reports, every page, as NDJSON to the data lake",
+    grants=(Grant(NOTIFICATIONS.id, "read"), Grant(NOTIFICATION_REPORTS.bucket, "write")),
+)
+
+TABLES: tuple[Table, ...] = (NOTIFICATIONS, REGISTRATIONS)
 BUCKETS: tuple[Bucket, ...] = (EVENT_LOGS_BUCKET,)
-QUEUES: tuple[Queue, ...] = ()
-LAKE_TABLES: tuple[LakeTable, ...] = ()
-FUNCTIONS: tuple[Function, ...] = ()
+QUEUES: tuple[Queue, ...] = (HARVESTER_QUEUE, *PUSH_QUEUES.values())
+LAKE_TABLES: tuple[LakeTable, ...] = (NOTIFICATION_RECEIVED, NOTIFICATION_REPORTS)
+FUNCTIONS: tuple[Function, ...] = (
+    NOTIFICATIONS_API,
+    HARVESTER,
+    *PUSH_WORKERS.values(),
+    RECEIVED_COUNTER,
+    REPORT_EXTRACTOR,
+)

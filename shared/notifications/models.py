@@ -1,0 +1,128 @@
+"""Pydantic models of notification reports: the send request, the stored record, queue messages and replies."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Platform = Literal["ios", "android", "iosEdition", "androidEdition"]
+PLATFORMS: tuple[Platform, ...] = ("ios", "android", "iosEdition", "androidEdition")
+
+
+class NotificationType(StrEnum):
+    """The known notification types; the report API queries the GSI once per type when no type is given."""
+
+    NEWS = "news"
+    CONTENT = "content"
+    FOOTBALL_MATCH_STATUS = "football-match-status"
+    EDITIONS = "editions"
+
+
+class NotificationRequest(BaseModel):
+    """`POST /api/notifications`: one push message to the devices following `topics`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: UUID
+    type: NotificationType
+    title: str = Field(min_length=1, max_length=250)
+    message: str = Field(min_length=1, max_length=1000)
+    topics: list[str] = Field(min_length=1, max_length=20)
+    link: str | None = Field(None, max_length=2000)
+    dryRun: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        """The `notification` attribute of the stored record."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class PlatformStatistics(BaseModel):
+    platform: Platform
+    recipientsCount: int
+
+
+class SenderResult(BaseModel):
+    senderName: str
+    sentTime: str
+    sendersId: str | None = None
+    platformStatistics: PlatformStatistics | None = None
+    totalRegistrationCount: int | None = None
+
+
+class PlatformCounts(BaseModel):
+    total: int = 0
+    ios: int = 0
+    android: int = 0
+    iosEdition: int = 0
+    androidEdition: int = 0
+
+
+class Events(BaseModel):
+    platformCounts: PlatformCounts
+
+
+class NotificationReport(BaseModel):
+    """The stored record of one notification: what was sent (`reports`) and what devices said they received."""
+
+    id: str
+    type: NotificationType
+    notification: dict[str, Any]
+    sentTime: str
+    reports: list[SenderResult] = []
+    events: Events | None = None
+    ttl: int
+
+    @property
+    def dry_run(self) -> bool:
+        return bool(self.notification.get("dryRun", False))
+
+
+class SendReply(BaseModel):
+    """What `POST /api/notifications` did: nothing (a duplicate) or what it queued."""
+
+    id: str
+    duplicate: bool
+    queuedSendRequests: int = 0
+    totalRegistrationCount: int = 0
+    platformStatistics: list[PlatformStatistics] = []
+
+
+class ReportPage(BaseModel):
+    """One page of notification reports, newest first; `cursor` fetches the next page (None: no more)."""
+
+    items: list[NotificationReport]
+    cursor: str | None
+    itemsRead: int = Field(0, exclude=True)
+    """Items DynamoDB read for this page (ScannedCount, dry runs filtered out included): for the benchmark."""
+
+
+class SendRequest(BaseModel):
+    """A harvester queue message: send one notification to the devices of one registration shard."""
+
+    notificationId: str
+    shard: int
+    notification: NotificationRequest
+
+
+class PushRequest(BaseModel):
+    """A push queue message: one notification to one device."""
+
+    notificationId: str
+    platform: Platform
+    token: str
+    title: str
+    body: str
+    data: dict[str, str]
+    dryRun: bool
+
+
+class CountWindow(BaseModel):
+    """The received-count window: the default sliding window, or `{start, end}` in the event to backfill."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    start: str
+    end: str
