@@ -28,6 +28,12 @@ class Settings(BaseModel):
     dry_run_ttl_days: int = Field(7, alias="DRY_RUN_TTL_DAYS", gt=0)
     report_row_limit: int = Field(1000, alias="REPORT_ROW_LIMIT", gt=0)
     download_url_ttl_s: int = Field(300, alias="DOWNLOAD_URL_TTL_SECONDS", gt=0)
+    sftp_secret_prefix: str = Field("report-platform/sftp/", alias="SFTP_SECRET_PREFIX", min_length=1)
+    """SFTP channel keys live in Secrets Manager under this name prefix (the delivery role may read nothing else)."""
+    push_apns_application_arn: str | None = Field(None, alias="PUSH_APNS_APPLICATION_ARN")
+    push_fcm_application_arn: str | None = Field(None, alias="PUSH_FCM_APPLICATION_ARN")
+    inbox_ttl_days: int = Field(180, alias="INBOX_TTL_DAYS", gt=0)
+    stats_ttl_days: int = Field(400, alias="STATS_TTL_DAYS", gt=0)
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:
         """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""

@@ -1,0 +1,23 @@
+"""A channel's configuration as stored on the subscription, read back under the channel's model at send time."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shared.delivery.channel import DeliveryContext
+from shared.errors import PermanentError
+
+ConfigT = TypeVar("ConfigT", bound=BaseModel)
+
+
+def parse_config(model: type[ConfigT], context: DeliveryContext) -> ConfigT:
+    """`context.config` validated by `model`; a configuration that no longer validates is a permanent failure."""
+    try:
+        return model.model_validate(context.config)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg']}" for e in error.errors())
+        raise PermanentError(
+            f"the {context.channel} configuration of delivery {context.delivery_id} is invalid: {problems}"
+        ) from None

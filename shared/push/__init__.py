@@ -1,0 +1,1 @@
+"""Mobile push: one provider interface, an SNS implementation for AWS (a recording one lives in `local/`)."""
