@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from local.delivery_demo import delivery_context
 from local.peers import HttpPeer, Reply
 from shared.delivery.channel import Artifact
 from shared.delivery.channels.slack import SlackChannel
 from shared.delivery.channels.webhook import WebhookChannel, verify_signature
 from shared.errors import PermanentError, TransientError
-from local.delivery_demo import delivery_context
 
 SECRET = "s3cret-for-this-subscription"
 FAST = {"backoff_base_s": 0.01, "backoff_max_s": 0.05, "timeout_s": 2}
@@ -84,7 +84,9 @@ def test_the_receiver_verifies_the_signature_and_detects_a_wrong_secret(peer: Ht
     good = peer.requests[0]
     assert good.signature_valid is True
     assert verify_signature(SECRET, good.headers["x-timestamp"], good.body, good.headers["x-signature"])
-    assert not verify_signature("another-secret-entirely", good.headers["x-timestamp"], good.body, good.headers["x-signature"])
+    assert not verify_signature(
+        "another-secret-entirely", good.headers["x-timestamp"], good.body, good.headers["x-signature"]
+    )
     assert not verify_signature(SECRET, good.headers["x-timestamp"], good.body + b" ", good.headers["x-signature"])
     stale = str(int(good.headers["x-timestamp"]) - 3600)
     assert not verify_signature(SECRET, stale, good.body, good.headers["x-signature"])

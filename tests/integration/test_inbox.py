@@ -30,7 +30,11 @@ def test_the_inbox_shows_the_report_and_mark_read_works(clean: LocalRuntime, tok
     assert reply.status == 200, reply.body
     (item,) = reply.json["items"]
     assert item["item_id"] == receipt.external_id
-    assert (item["title"], item["period"], item["link"]) == ("Weekly trial report", artifact.period, artifact.download_url)
+    assert (item["title"], item["period"], item["link"]) == (
+        "Weekly trial report",
+        artifact.period,
+        artifact.download_url,
+    )
     assert item["read"] is False
     assert reply.json["next_cursor"] is None
 
@@ -65,7 +69,9 @@ def test_another_users_item_is_404_and_invisible(clean: LocalRuntime, token: Tok
     reply = bob.post(f"/api/inbox/{item_id}/read")
     assert reply.status == 404
     assert reply.json["error"] == "not_found"
-    assert ApiClient(clean.url, token=token(sub="alice", tenant="globex")).post(f"/api/inbox/{item_id}/read").status == 404
+    assert (
+        ApiClient(clean.url, token=token(sub="alice", tenant="globex")).post(f"/api/inbox/{item_id}/read").status == 404
+    )
     assert alice.post("/api/inbox/not-an-id/read").status == 404
     assert alice.get("/api/inbox").json["items"][0]["read"] is False
 
