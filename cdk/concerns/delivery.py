@@ -20,7 +20,7 @@ from cdk.storage import StorageConstruct
 from shared.catalog.delivery import CHANNEL_SENDERS, DISTRIBUTION_STATS, INBOX
 from shared.catalog.delivery import FUNCTIONS as DELIVERY_FUNCTIONS
 
-DEFAULT_SFTP_SECRET_PREFIX = "report-platform/sftp/"
+DEFAULT_SFTP_SECRET_PREFIX = "report-platform/sftp/"  # noqa: S105 - a name prefix, not a secret
 METRICS_NAMESPACE = "ReportPlatform"
 
 

@@ -32,7 +32,7 @@ def actions(statement: dict[str, Any]) -> set[str]:
 
 
 def test_inbox_and_stats_tables_have_their_keys(synth: Synth) -> None:
-    for table, keys in (("inbox", ["userKey", "itemKey"]), ("distribution-stats", ["tenantId", "statKey"])):
+    for _table, keys in (("inbox", ["userKey", "itemKey"]), ("distribution-stats", ["tenantId", "statKey"])):
         synth.stateful.has_resource_properties(
             "AWS::DynamoDB::Table",
             {
@@ -100,7 +100,7 @@ def test_a_channel_sender_writes_stats_inbox_customer_buckets_and_push(with_send
     assert "customer-reports/*" in json.dumps(put["Resource"])
     publish = [s for s in statements if actions(s) == {"sns:Publish"}]
     assert publish[0]["Resource"] == "arn:aws:sns:us-east-1:123456789012:endpoint/GCM/reports/*"
-    assert [s for s in statements if actions(s) == {"sns:CreatePlatformEndpoint"}][0]["Resource"] == PUSH_APP
+    assert next(s for s in statements if actions(s) == {"sns:CreatePlatformEndpoint"})["Resource"] == PUSH_APP
     environment = next(
         f["Properties"]["Environment"]["Variables"]
         for fid, f in template.find_resources("AWS::Lambda::Function").items()

@@ -97,7 +97,8 @@ def test_push_through_sns_platform_endpoints(clean: LocalRuntime) -> None:
     config = {"device_token": "fcm-token-abcdef", "platform": "android"}
     first = PushChannel(provider).send(delivery_context("push", config), [artifact])
     again = PushChannel(provider).send(delivery_context("push", config), [artifact])
-    assert first.external_id and again.external_id
+    assert first.external_id
+    assert again.external_id
     endpoints = sns.list_endpoints_by_platform_application(PlatformApplicationArn=android)["Endpoints"]
     assert len(endpoints) == 1, "the device's endpoint is reused"
     published = json.loads(list(sns_endpoint(endpoints[0]["EndpointArn"]).messages.values())[-1])

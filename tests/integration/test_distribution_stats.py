@@ -84,4 +84,5 @@ def test_stats_route_refuses_bad_windows(clean: LocalRuntime, token: TokenFactor
     assert acme.get("/api/v1/reporting/stats?from=yesterday").status == 422
     empty = acme.get("/api/v1/reporting/stats")
     assert empty.status == 200
-    assert empty.json["stats"] == [] and empty.json["totals"] is None
+    assert empty.json["stats"] == []
+    assert empty.json["totals"] is None
