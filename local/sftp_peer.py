@@ -66,10 +66,15 @@ class SftpPeer:
             allow_scp=False,
         )
 
+    @staticmethod
+    async def _close(acceptor: asyncssh.SSHAcceptor) -> None:
+        """Closed on the server's own loop (asyncio servers are not thread-safe)."""
+        acceptor.close()
+        await acceptor.wait_closed()
+
     def stop(self) -> None:
         if self._acceptor is not None:
-            self._acceptor.close()
-            asyncio.run_coroutine_threadsafe(self._acceptor.wait_closed(), self._loop).result(timeout=10)
+            asyncio.run_coroutine_threadsafe(self._close(self._acceptor), self._loop).result(timeout=10)
             self._acceptor = None
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
