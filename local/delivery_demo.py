@@ -22,29 +22,31 @@ REPORT_TYPES = ("clinical-weekly", "usage-summary")
 CHANNELS: tuple[ChannelName, ...] = ("email", "webhook", "slack", "s3", "inbox")
 
 
+def describe_artifact(export_id: str = "exp-0001", **fields: Any) -> Artifact:
+    """A report file as the Render step describes it (a PDF in the reports bucket); `fields` override any field."""
+    values: dict[str, Any] = {
+        "export_id": export_id,
+        "bucket": "rp-local-reports",
+        "key": f"exports/{DEMO_TENANT}/{export_id}.pdf",
+        "format": "pdf",
+        "content_type": "application/pdf",
+        "size_bytes": 0,
+        "title": "Usage Summary",
+        "report_type": "usage-summary",
+        "period": "2026-11-16 to 2026-11-22",
+        "download_url": f"{get_settings().api_base_url}/api/reports/exports/{export_id}/download",
+    }
+    return Artifact.model_validate({**values, **fields})
+
+
 def store_artifact(
-    export_id: str = "exp-0001",
-    report_type: str = "usage-summary",
-    content: bytes = b"%PDF-1.7\n% demo report\n",
-    title: str = "Usage Summary",
-    period: str = "2026-11-16 to 2026-11-22",
+    export_id: str = "exp-0001", content: bytes = b"%PDF-1.7\n% demo report\n", **fields: Any
 ) -> Artifact:
     """Put a report file in the reports bucket (as the Render step would) and describe it."""
     bucket = get_settings().name_of(REPORTS_BUCKET)
-    key = f"exports/{DEMO_TENANT}/{export_id}.pdf"
-    client("s3").put_object(Bucket=bucket, Key=key, Body=content, ContentType="application/pdf")
-    return Artifact(
-        export_id=export_id,
-        bucket=bucket,
-        key=key,
-        format="pdf",
-        content_type="application/pdf",
-        size_bytes=len(content),
-        title=title,
-        report_type=report_type,
-        period=period,
-        download_url=f"{get_settings().api_base_url}/api/reports/exports/{export_id}/download",
-    )
+    artifact = describe_artifact(export_id, bucket=bucket, size_bytes=len(content), **fields)
+    client("s3").put_object(Bucket=bucket, Key=artifact.key, Body=content, ContentType=artifact.content_type)
+    return artifact
 
 
 def delivery_context(

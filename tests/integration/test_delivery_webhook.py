@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from local.delivery_demo import delivery_context
+from local.delivery_demo import delivery_context, describe_artifact
 from local.peers import HttpPeer, Reply
 from shared.delivery.channel import Artifact
 from shared.delivery.channels.slack import SlackChannel
@@ -28,17 +28,8 @@ def peer() -> Iterator[HttpPeer]:
 
 @pytest.fixture
 def artifact() -> Artifact:
-    return Artifact(
-        export_id="exp-42",
-        bucket="rp-local-reports",
-        key="exports/acme/exp-42.pdf",
-        format="pdf",
-        content_type="application/pdf",
-        size_bytes=2048576,
-        title="Portfolio performance",
-        report_type="PERFORMANCE_REPORT",
-        period="2025-06",
-        download_url="http://127.0.0.1:8000/api/reports/exports/exp-42/download",
+    return describe_artifact(
+        "exp-42", size_bytes=2048576, title="Portfolio performance", report_type="PERFORMANCE_REPORT", period="2025-06"
     )
 
 

@@ -7,8 +7,8 @@ from email.utils import format_datetime
 
 import pytest
 
+from local.delivery_demo import describe_artifact
 from shared import clock
-from shared.delivery.channel import Artifact
 from shared.delivery.channels.http_post import RetryPolicy, backoff_seconds, check_peer_url, retry_after_seconds
 from shared.delivery.channels.naming import render_key
 from shared.delivery.channels.sftp import secret_name_of
@@ -16,18 +16,7 @@ from shared.delivery.channels.slack import SlackConfig
 from shared.delivery.channels.webhook import WebhookConfig, sign, verify_signature
 from shared.settings import reset_settings
 
-ARTIFACT = Artifact(
-    export_id="exp/1 a",
-    bucket="b",
-    key="k",
-    format="csv",
-    content_type="text/csv",
-    size_bytes=10,
-    title="t",
-    report_type="Usage Summary",
-    period="p",
-    download_url="https://api.example.com/api/reports/exports/x/download",
-)
+ARTIFACT = describe_artifact("exp/1 a", format="csv", content_type="text/csv", report_type="Usage Summary")
 
 
 def test_webhook_urls_must_be_https_except_loopback_in_the_local_stage(monkeypatch: pytest.MonkeyPatch) -> None:

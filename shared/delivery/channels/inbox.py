@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict
 from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, DeliveryContext
 from shared.delivery.channels.aws_failures import as_channel_error
 from shared.delivery.channels.stored_config import parse_config
-from shared.errors import PermanentError
 from shared.inbox import logic
 from shared.inbox.models import InboxFile, NewInboxItem
 
@@ -28,9 +27,7 @@ class InboxChannel:
     config_model: ClassVar[type[BaseModel]] = InboxConfig
 
     def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> ChannelReceipt:
-        if not artifacts:
-            raise PermanentError("nothing to deliver: the job has no artifact")
-        parse_config(InboxConfig, context)
+        parse_config(InboxConfig, context, artifacts)
         first = artifacts[0]
         new = NewInboxItem(
             tenant_id=context.tenant_id,

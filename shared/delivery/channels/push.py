@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, DeliveryContext
 from shared.delivery.channels.stored_config import parse_config
-from shared.errors import PermanentError
 from shared.push.provider import Platform, PushProvider, SnsPushProvider
 
 
@@ -34,9 +33,7 @@ class PushChannel:
         return self._provider
 
     def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> ChannelReceipt:
-        if not artifacts:
-            raise PermanentError("nothing to deliver: the job has no artifact")
-        config = parse_config(PushConfig, context)
+        config = parse_config(PushConfig, context, artifacts)
         first = artifacts[0]
         data = {
             "delivery_id": context.delivery_id,

@@ -20,7 +20,6 @@ from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, Deliv
 from shared.delivery.channels.aws_failures import as_channel_error
 from shared.delivery.channels.naming import DEFAULT_KEY_PATTERN, check_key_pattern, render_key
 from shared.delivery.channels.stored_config import parse_config
-from shared.errors import PermanentError
 from shared.settings import get_settings
 
 COPY_OBJECT_LIMIT = 5 * 1024**3
@@ -87,9 +86,7 @@ class S3Channel:
     config_model: ClassVar[type[BaseModel]] = S3Config
 
     def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> S3Receipt:
-        if not artifacts:
-            raise PermanentError("nothing to deliver: the job has no artifact")
-        config = parse_config(S3Config, context)
+        config = parse_config(S3Config, context, artifacts)
         bucket, prefix = destination(config, context)
         delivered_at = clock.now()
         s3 = client("s3")

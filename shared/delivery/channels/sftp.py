@@ -150,9 +150,7 @@ class SftpChannel:
     config_model: ClassVar[type[BaseModel]] = SftpConfig
 
     def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> SftpReceipt:
-        if not artifacts:
-            raise PermanentError("nothing to deliver: the job has no artifact")
-        config = parse_config(SftpConfig, context)
+        config = parse_config(SftpConfig, context, artifacts)
         key = private_key(config.private_key_secret)
         where = f"sftp://{config.username}@{config.host}:{config.port}"
         try:

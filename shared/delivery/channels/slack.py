@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shared.delivery.channel import Artifact, ChannelName, DeliveryContext
 from shared.delivery.channels.http_post import HttpReceipt, RetryPolicy, check_peer_url, post_with_retries
 from shared.delivery.channels.stored_config import parse_config
-from shared.errors import PermanentError
 
 SLACK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
 
@@ -80,9 +79,7 @@ class SlackChannel:
     config_model: ClassVar[type[BaseModel]] = SlackConfig
 
     def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> HttpReceipt:
-        if not artifacts:
-            raise PermanentError("nothing to deliver: the job has no artifact")
-        config = parse_config(SlackConfig, context)
+        config = parse_config(SlackConfig, context, artifacts)
         body = json.dumps(slack_message(artifacts)).encode()
         headers = {"Content-Type": "application/json", "X-Delivery-Id": context.delivery_id}
         outcome = post_with_retries(config.webhook_url, body, headers, config.retry)

@@ -6,14 +6,17 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from shared.delivery.channel import DeliveryContext
+from shared.delivery.channel import Artifact, DeliveryContext
 from shared.errors import PermanentError
 
 ConfigT = TypeVar("ConfigT", bound=BaseModel)
 
 
-def parse_config(model: type[ConfigT], context: DeliveryContext) -> ConfigT:
-    """`context.config` validated by `model`; a configuration that no longer validates is a permanent failure."""
+def parse_config(model: type[ConfigT], context: DeliveryContext, artifacts: list[Artifact]) -> ConfigT:
+    """`context.config` validated by `model`, checked before anything is sent: a configuration that no longer
+    validates, or nothing to deliver, is a permanent failure."""
+    if not artifacts:
+        raise PermanentError(f"delivery {context.delivery_id} has nothing to deliver: the job has no artifact")
     try:
         return model.model_validate(context.config)
     except ValidationError as error:

@@ -20,7 +20,6 @@ from shared import clock
 from shared.delivery.channel import Artifact, ChannelName, DeliveryContext
 from shared.delivery.channels.http_post import HttpReceipt, RetryPolicy, check_peer_url, post_with_retries
 from shared.delivery.channels.stored_config import parse_config
-from shared.errors import PermanentError
 
 SOURCE_SERVICE = "report-platform"
 SIGNATURE_TOLERANCE_S = 300
@@ -132,9 +131,7 @@ class WebhookChannel:
     config_model: ClassVar[type[BaseModel]] = WebhookConfig
 
     def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> HttpReceipt:
-        if not artifacts:
-            raise PermanentError("nothing to deliver: the job has no artifact")
-        config = parse_config(WebhookConfig, context)
+        config = parse_config(WebhookConfig, context, artifacts)
         body = json.dumps(report_distributed_event(context, artifacts, config), separators=(",", ":")).encode()
         timestamp = str(int(clock.now().timestamp()))
         headers = {
