@@ -1,4 +1,4 @@
-"""`python -m local run | token`: the local runtime's command line."""
+"""`python -m local run | token | redrive-dlq`: the local runtime's command line."""
 
 from __future__ import annotations
 
@@ -53,6 +53,16 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _redrive_dlq(args: argparse.Namespace) -> int:
+    from local.redrive import redrive_catalogued_queue
+
+    result = redrive_catalogued_queue(args.queue, max_per_second=args.max_per_second, wait=args.wait)
+    moved = "unknown yet" if result.moved is None else str(result.moved)
+    handle = f", task {result.task_handle}" if result.task_handle else ""
+    print(f"{args.queue}: {result.status} by {result.method}; moved {moved}, failed {result.failed}{handle}")
+    return 0 if result.status in ("RUNNING", "COMPLETED") else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local", description="The report platform on this machine.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--scope", action="append", help="an OAuth scope to carry (repeatable)")
     token.add_argument("--email")
     token.set_defaults(func=_token)
+
+    redrive = commands.add_parser(
+        "redrive-dlq", help="move a queue's dead-letter messages back to it (SQS StartMessageMoveTask)"
+    )
+    redrive.add_argument("--queue", required=True, help="the catalog id of the queue (not of its DLQ)")
+    redrive.add_argument("--max-per-second", type=int, help="throttle the move (SQS: 1 to 500)")
+    redrive.add_argument("--wait", action="store_true", help="wait until the move task has finished")
+    redrive.set_defaults(func=_redrive_dlq)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

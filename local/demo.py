@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from local.delivery_demo import load_demo_deliveries
 from local.notifications_demo import load_notifications
 from local.progress import Steps
 
 DemoLoader = Callable[[TextIO], str]
 """Loads one kind of demo data into the local AWS, printing progress to the stream; returns a one-line summary."""
 
-LOADERS: list[tuple[str, DemoLoader]] = [("notification reports", load_notifications)]
+LOADERS: list[tuple[str, DemoLoader]] = [
+    ("notification reports", load_notifications),
+    ("deliveries (inbox items, distribution stats)", load_demo_deliveries),
+]
 
 
 def load_all(stream: TextIO) -> list[str]:

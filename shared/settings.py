@@ -43,6 +43,10 @@ class Settings(BaseModel):
     received_window_hours: int = Field(3, alias="RECEIVED_WINDOW_HOURS", gt=0)
     notification_page_size: int = Field(500, alias="NOTIFICATION_PAGE_SIZE", gt=0)
     """Items per DynamoDB query page when the report extractor reads a day."""
+    sftp_secret_prefix: str = Field("report-platform/sftp/", alias="SFTP_SECRET_PREFIX", min_length=1)
+    """SFTP channel keys live in Secrets Manager under this name prefix (the delivery role may read nothing else)."""
+    inbox_ttl_days: int = Field(180, alias="INBOX_TTL_DAYS", gt=0)
+    stats_ttl_days: int = Field(400, alias="STATS_TTL_DAYS", gt=0)
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:
         """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""

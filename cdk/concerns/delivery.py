@@ -1,13 +1,157 @@
-"""DeliveryConstruct: the permissions and wiring of the delivery functions beyond their catalog grants."""
+"""DeliveryConstruct: the permissions and wiring of the delivery functions beyond their catalog grants.
+
+Every function named in `shared.catalog.delivery.CHANNEL_SENDERS` runs the channels, so it gets: the inbox and
+distribution-stats tables (read/write); Secrets Manager `GetSecretValue` on secrets named `<sftpSecretPrefix>*` only;
+`s3:PutObject` on the customer buckets listed in the `deliveryBuckets` context (comma-separated); SNS mobile push on
+the platform applications of the `pushApnsArn` / `pushFcmArn` context, whose ARNs per platform it reads at run time
+from the push secret, as the push workers do. Distribution metrics are EMF log lines (no `cloudwatch:PutMetricData`
+needed); the dashboard gets their graphs. Reading the artifacts (S3 copy source, SFTP stream, attachments) is the
+catalog grant `Grant("reports", "read")` of each sender's own entry.
+"""
 
 from __future__ import annotations
 
+from aws_cdk import ArnFormat, Duration, Stack, Token, aws_cloudwatch, aws_iam, aws_lambda, aws_secretsmanager
 from constructs import Construct
 
+from cdk.concerns.notifications import DEFAULT_PUSH_SECRET_NAME
+from cdk.nag import acknowledge
 from cdk.platform import Platform
+from cdk.storage import StorageConstruct
+from shared.catalog.delivery import CHANNEL_SENDERS, DISTRIBUTION_STATS, INBOX
+from shared.catalog.delivery import FUNCTIONS as DELIVERY_FUNCTIONS
+
+DEFAULT_SFTP_SECRET_PREFIX = "report-platform/sftp/"  # noqa: S105 - a name prefix, not a secret
+METRICS_NAMESPACE = "ReportPlatform"
+
+
+def grant_channel_permissions(
+    function: aws_lambda.Function,
+    storage: StorageConstruct,
+    sftp_secret_prefix: str = DEFAULT_SFTP_SECRET_PREFIX,
+    delivery_buckets: tuple[str, ...] = (),
+    push_applications: dict[str, str] | None = None,
+) -> None:
+    """What the channels need beyond the function's catalog grants (least privilege)."""
+    stack = Stack.of(function)
+    for spec in (INBOX, DISTRIBUTION_STATS):
+        table = storage.tables[spec.id]
+        table.grant_read_write_data(function)
+        function.add_environment(spec.env_var, table.table_name)
+    acknowledge_table_key_use(function)
+    function.add_environment("SFTP_SECRET_PREFIX", sftp_secret_prefix)
+    function.add_to_role_policy(
+        aws_iam.PolicyStatement(
+            sid="ReadSftpKeys",
+            actions=["secretsmanager:GetSecretValue"],
+            resources=[
+                stack.format_arn(
+                    service="secretsmanager",
+                    resource="secret",
+                    resource_name=f"{sftp_secret_prefix}*",
+                    arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
+        )
+    )
+    region, account = _nag_spelling(stack)
+    acknowledge(
+        function,
+        f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:{region}:{account}:secret:"
+        f"{sftp_secret_prefix}*]",
+        "SFTP keys are read only under one configured name prefix; a secret's ARN ends in a random suffix.",
+    )
+    if delivery_buckets:
+        function.add_to_role_policy(
+            aws_iam.PolicyStatement(
+                sid="CopyToCustomerBuckets",
+                actions=["s3:PutObject"],
+                resources=[f"arn:{stack.partition}:s3:::{bucket}/*" for bucket in delivery_buckets],
+            )
+        )
+        for bucket in delivery_buckets:
+            acknowledge(
+                function,
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{bucket}/*]",
+                "The S3 channel writes reports under any key of a customer bucket listed in deliveryBuckets.",
+            )
+    if push_applications:
+        secret_name = str(function.node.try_get_context("pushSecretName") or DEFAULT_PUSH_SECRET_NAME)
+        function.add_environment("PUSH_SECRET_ID", secret_name)
+        aws_secretsmanager.Secret.from_secret_name_v2(function, "PushSecret", secret_name).grant_read(function)
+    for application in (push_applications or {}).values():
+        endpoints = application.replace(":app/", ":endpoint/", 1) + "/*"
+        function.add_to_role_policy(
+            aws_iam.PolicyStatement(actions=["sns:CreatePlatformEndpoint"], resources=[application])
+        )
+        function.add_to_role_policy(aws_iam.PolicyStatement(actions=["sns:Publish"], resources=[endpoints]))
+        acknowledge(
+            function,
+            f"AwsSolutions-IAM5[Resource::{endpoints}]",
+            "Push publishes to the device endpoints of one platform application; they are created per device.",
+        )
+
+
+def acknowledge_table_key_use(function: aws_lambda.Function) -> None:
+    """`grant_read_write_data` on a table encrypted with the data key adds kms:GenerateDataKey* and kms:ReEncrypt*,
+    scoped to that one key."""
+    for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
+        acknowledge(
+            function,
+            f"AwsSolutions-IAM5[Action::{action}]",
+            "Writing a DynamoDB table encrypted with the platform's customer-managed key needs these KMS actions, "
+            "granted on that one key only (what grant_read_write_data adds).",
+        )
+
+
+def _nag_spelling(stack: Stack) -> tuple[str, str]:
+    """The region and account as cdk-nag spells them in a finding: the value, or the pseudo parameter."""
+    region = "<AWS::Region>" if Token.is_unresolved(stack.region) else stack.region
+    account = "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
+    return region, account
+
+
+def delivery_widgets() -> list[aws_cloudwatch.IWidget]:
+    """Deliveries per channel (delivered, failed) and delivery time, from the EMF metrics of `shared.delivery.stats`."""
+
+    def search(metric: str, statistic: str) -> aws_cloudwatch.MathExpression:
+        return aws_cloudwatch.MathExpression(
+            expression=(
+                f"SEARCH('{{{METRICS_NAMESPACE},channel,report_type,service}} MetricName=\"{metric}\"', "
+                f"'{statistic}', 300)"
+            ),
+            label=metric,
+            period=Duration.minutes(5),
+        )
+
+    return [
+        aws_cloudwatch.GraphWidget(
+            title="Deliveries by channel and report type",
+            left=[search("DeliveriesDelivered", "Sum"), search("DeliveriesFailed", "Sum")],
+            width=12,
+        ),
+        aws_cloudwatch.GraphWidget(title="Delivery time (ms, p99)", left=[search("DeliveryTime", "p99")], width=12),
+    ]
 
 
 class DeliveryConstruct(Construct):
     def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
         super().__init__(scope, construct_id)
         self.platform = platform
+        prefix = str(self.node.try_get_context("sftpSecretPrefix") or DEFAULT_SFTP_SECRET_PREFIX)
+        buckets = tuple(b.strip() for b in str(self.node.try_get_context("deliveryBuckets") or "").split(",") if b)
+        push = {
+            name: str(arn)
+            for name, arn in (
+                ("apns", self.node.try_get_context("pushApnsArn")),
+                ("fcm", self.node.try_get_context("pushFcmArn")),
+            )
+            if arn
+        }
+        for spec in DELIVERY_FUNCTIONS:
+            if any(grant.access in ("write", "read_write") for grant in spec.grants):
+                acknowledge_table_key_use(platform.functions[spec.name])
+        for name in CHANNEL_SENDERS:
+            if name in platform.functions:
+                grant_channel_permissions(platform.functions[name], platform.storage, prefix, buckets, push)
+        platform.monitoring.dashboard.add_widgets(*delivery_widgets())

@@ -1,1 +1,1 @@
-"""Push to devices: the provider interface, the provider chosen by settings, the AWS (SNS) provider."""
+"""Push to devices: the provider interface, the provider chosen by settings (`PUSH_PROVIDER`), the SNS provider."""

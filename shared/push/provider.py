@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Literal, Protocol
+
+Platform = Literal["ios", "android", "iosEdition", "androidEdition"]
 
 
 class PushProvider(Protocol):

@@ -1,0 +1,64 @@
+"""Seed 003's reporting routes over the delivery model. For now: `GET /api/v1/reporting/stats`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel, Field
+
+from shared import clock
+from shared.api.caller import Caller
+from shared.api.resolver import current_caller, new_resolver
+from shared.delivery import stats
+from shared.delivery.stats import StatsRow
+from shared.errors import InvalidInput
+from shared.observability import http_entry
+
+router = Router()
+
+DEFAULT_WINDOW = timedelta(hours=24)
+MAX_WINDOW = timedelta(days=31)
+
+
+class StatsReply(BaseModel):
+    from_: str = Field(serialization_alias="from")
+    until: str
+    stats: list[StatsRow]
+    totals: StatsRow | None
+
+
+def _window(start: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+    end = until or clock.now()
+    begin = start or end - DEFAULT_WINDOW
+    if begin.tzinfo is None or end.tzinfo is None:
+        raise InvalidInput("from and until need a timezone (e.g. 2026-11-23T00:00:00Z)")
+    if begin > end:
+        raise InvalidInput("from must not be after until")
+    if end - begin > MAX_WINDOW:
+        raise InvalidInput("from and until may be at most 31 days apart")
+    return begin, end
+
+
+@router.get(
+    "/api/v1/reporting/stats",
+    summary="Distribution stats per hour, report type and channel (the caller's tenant)",
+    tags=["reporting"],
+)
+def distribution_stats(
+    caller: Annotated[Caller, Depends(current_caller)],
+    start: Annotated[datetime | None, Query(alias="from", description="default: 24 hours before until")] = None,
+    until: Annotated[datetime | None, Query(description="default: now")] = None,
+    channel: Annotated[str | None, Query(max_length=32)] = None,
+    report_type: Annotated[str | None, Query(alias="reportType", max_length=100)] = None,
+) -> StatsReply:
+    begin, end = _window(start, until)
+    rows = stats.read_stats(caller.tenant, begin, end, channel=channel, report_type=report_type)
+    return StatsReply(from_=clock.iso(begin), until=clock.iso(end), stats=rows, totals=stats.totals(rows))
+
+
+app = new_resolver(router)
+handler = http_entry(app.resolve)

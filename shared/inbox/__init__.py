@@ -1,0 +1,1 @@
+"""The dashboard inbox: reports delivered to a user, newest first, read or unread (the inbox channel writes here)."""

@@ -1,0 +1,119 @@
+"""The delivery concern's infrastructure: inbox and stats tables and APIs, channel-sender permissions, dashboard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Template
+
+import cdk.concerns.delivery as delivery_construct
+from app import build_app
+from tests.infra.conftest import Synth
+
+PUSH_APP = "arn:aws:sns:us-east-1:123456789012:app/GCM/reports"
+
+
+def statements_of(template: Template, function_name: str) -> list[dict[str, Any]]:
+    """Every IAM statement of the default policy of the function whose description matches the catalog's."""
+    found = []
+    for policy_id, policy in template.find_resources("AWS::IAM::Policy").items():
+        if f"Fn{function_name.replace('-', '')}" in policy_id:
+            found += policy["Properties"]["PolicyDocument"]["Statement"]
+    assert found, f"no policy for {function_name}"
+    return found
+
+
+def actions(statement: dict[str, Any]) -> set[str]:
+    value = statement["Action"]
+    return {value} if isinstance(value, str) else set(value)
+
+
+def test_inbox_and_stats_tables_have_their_keys(synth: Synth) -> None:
+    for _table, keys in (("inbox", ["userKey", "itemKey"]), ("distribution-stats", ["tenantId", "statKey"])):
+        synth.stateful.has_resource_properties(
+            "AWS::DynamoDB::Table",
+            {
+                "KeySchema": [
+                    {"AttributeName": keys[0], "KeyType": "HASH"},
+                    {"AttributeName": keys[1], "KeyType": "RANGE"},
+                ],
+                "TimeToLiveSpecification": {"AttributeName": "ttl", "Enabled": True},
+            },
+        )
+
+
+def test_the_stats_api_only_reads_and_the_inbox_api_reads_and_writes(synth: Synth) -> None:
+    reporting = {a for s in statements_of(synth.stateless, "reporting-api") for a in actions(s)}
+    assert "dynamodb:Query" in reporting
+    assert not {a for a in reporting if a.startswith("dynamodb:") and ("Put" in a or "Update" in a or "Delete" in a)}
+    inbox = {a for s in statements_of(synth.stateless, "inbox-api") for a in actions(s)}
+    assert {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= inbox
+
+
+def test_the_dashboard_graphs_delivery_metrics(synth: Synth) -> None:
+    dashboards = synth.stateless.find_resources("AWS::CloudWatch::Dashboard")
+    body = json.dumps(next(iter(dashboards.values()))["Properties"]["DashboardBody"])
+    for metric in ("DeliveriesDelivered", "DeliveriesFailed", "DeliveryTime"):
+        assert metric in body
+
+
+@pytest.fixture(scope="module")
+def with_sender(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, Path]:
+    """A synth in which `inbox-api` stands in for a channel sender (the pipeline's Deliver step is not here yet)."""
+    outdir = tmp_path_factory.mktemp("cdk.out.sender")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(delivery_construct, "CHANNEL_SENDERS", ("inbox-api",))
+    try:
+        app = build_app(
+            {
+                "aws:cdk:bundling-stacks": [],
+                "sftpSecretPrefix": "acme/sftp/",
+                "deliveryBuckets": "customer-reports",
+                "pushFcmArn": PUSH_APP,
+            },
+            outdir=str(outdir),
+        )
+        app.synth()
+    finally:
+        patch.undo()
+    stateless = app.node.find_child("ReportPlatformStateless")
+    return Template.from_stack(stateless), outdir  # type: ignore[arg-type]
+
+
+def test_a_channel_sender_reads_only_secrets_under_the_prefix(with_sender: tuple[Template, Path]) -> None:
+    template, _ = with_sender
+    statements = statements_of(template, "inbox-api")
+    (secret,) = [s for s in statements if "secretsmanager:GetSecretValue" in actions(s)]
+    assert actions(secret) == {"secretsmanager:GetSecretValue"}
+    resource = json.dumps(secret["Resource"])
+    assert ":secret:acme/sftp/*" in resource
+    assert not any("secretsmanager" in a for s in statements if s is not secret for a in actions(s))
+
+
+def test_a_channel_sender_writes_stats_inbox_customer_buckets_and_push(with_sender: tuple[Template, Path]) -> None:
+    template, _ = with_sender
+    statements = statements_of(template, "inbox-api")
+    (put,) = [s for s in statements if actions(s) == {"s3:PutObject"}]
+    assert "customer-reports/*" in json.dumps(put["Resource"])
+    publish = [s for s in statements if actions(s) == {"sns:Publish"}]
+    assert publish[0]["Resource"] == "arn:aws:sns:us-east-1:123456789012:endpoint/GCM/reports/*"
+    assert next(s for s in statements if actions(s) == {"sns:CreatePlatformEndpoint"})["Resource"] == PUSH_APP
+    environment = next(
+        f["Properties"]["Environment"]["Variables"]
+        for fid, f in template.find_resources("AWS::Lambda::Function").items()
+        if "Fninboxapi" in fid
+    )
+    assert {"INBOX_TABLE", "DISTRIBUTION_STATS_TABLE", "PUSH_SECRET_ID"} <= set(environment)
+    assert environment["SFTP_SECRET_PREFIX"] == "acme/sftp/"
+    grants = {a for s in statements for a in actions(s)}
+    assert {"dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:Query"} <= grants
+
+
+def test_cdk_nag_accepts_the_sender_permissions_with_reasons(with_sender: tuple[Template, Path]) -> None:
+    _, outdir = with_sender
+    report = json.loads((outdir / "validation-report.json").read_text())
+    nag = {p["pluginName"]: p for p in report["pluginReports"]}["AwsSolutions"]
+    assert nag["conclusion"] == "success", nag["violations"]

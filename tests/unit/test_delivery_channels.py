@@ -1,0 +1,96 @@
+"""Channel configuration models and the pure pieces of the channels: URL rules, Retry-After, signatures, naming."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from local.delivery_demo import describe_artifact
+from shared import clock
+from shared.delivery.channels.http_post import RetryPolicy, backoff_seconds, check_peer_url, retry_after_seconds
+from shared.delivery.channels.naming import render_key
+from shared.delivery.channels.sftp import secret_name_of
+from shared.delivery.channels.slack import SlackConfig
+from shared.delivery.channels.webhook import WebhookConfig, sign, verify_signature
+from shared.settings import reset_settings
+
+ARTIFACT = describe_artifact("exp/1 a", format="csv", content_type="text/csv", report_type="Usage Summary")
+
+
+def test_webhook_urls_must_be_https_except_loopback_in_the_local_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "0123456789abcdef"
+    assert WebhookConfig(url="https://hooks.example.com/r", secret=secret).url == "https://hooks.example.com/r"
+    assert WebhookConfig(url="http://127.0.0.1:9000/h", secret=secret)
+    with pytest.raises(ValueError, match=r"plain http is accepted only for 127\.0\.0\.1 or localhost"):
+        WebhookConfig(url="http://hooks.example.com/r", secret=secret)
+    for private in ("https://10.0.0.4/h", "https://169.254.169.254/latest", "https://[fd00::1]/h"):
+        with pytest.raises(ValueError, match="private, link-local"):
+            WebhookConfig(url=private, secret=secret)
+    with pytest.raises(ValueError, match="credentials"):
+        WebhookConfig(url="https://user:pw@hooks.example.com/", secret=secret)
+    with pytest.raises(ValueError, match="at least 16"):
+        WebhookConfig(url="https://hooks.example.com/r", secret="short")
+    monkeypatch.setenv("STAGE", "prod")
+    reset_settings()
+    try:
+        with pytest.raises(ValueError, match="only in the local stage"):
+            check_peer_url("http://localhost:8080/h")
+    finally:
+        monkeypatch.delenv("STAGE")
+        reset_settings()
+
+
+def test_the_secret_never_shows_in_a_repr() -> None:
+    config = WebhookConfig(url="https://hooks.example.com/r", secret="do-not-print-me-please")
+    assert "do-not-print-me-please" not in repr(config)
+    assert config.model_dump()["secret"] == "do-not-print-me-please", "stored as given, so the channel can sign"
+
+
+def test_slack_urls_must_be_slack_hooks() -> None:
+    assert SlackConfig(webhook_url="https://hooks.slack.com/services/T/B/x")
+    with pytest.raises(ValueError, match=r"hooks\.slack\.com"):
+        SlackConfig(webhook_url="https://example.com/services/T/B/x")
+
+
+def test_retry_after_as_seconds_or_http_date() -> None:
+    clock.set_now(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    try:
+        assert retry_after_seconds("7") == 7.0
+        assert retry_after_seconds(format_datetime(clock.now() + timedelta(seconds=30), usegmt=True)) == 30.0
+        assert retry_after_seconds(format_datetime(clock.now() - timedelta(seconds=30), usegmt=True)) == 0.0
+        assert retry_after_seconds("soon") is None
+        assert retry_after_seconds(None) is None
+    finally:
+        clock.set_now(None)
+
+
+def test_backoff_doubles_with_jitter_up_to_the_cap() -> None:
+    policy = RetryPolicy(backoff_base_s=1, backoff_max_s=5)
+    for attempt, ceiling in ((1, 1), (2, 2), (3, 4), (4, 5), (9, 5)):
+        waits = [backoff_seconds(policy, attempt) for _ in range(50)]
+        assert all(ceiling / 2 <= w <= ceiling for w in waits)
+
+
+def test_signatures_bind_secret_timestamp_and_body() -> None:
+    signature = sign("k" * 16, "1700000000", b'{"a":1}')
+    assert verify_signature("k" * 16, "1700000000", '{"a":1}', signature, now=1700000100)
+    assert verify_signature("k" * 16, "1700000000", b'{"a":1}', signature.upper(), tolerance_s=None)
+    assert not verify_signature("k" * 16, "1700000001", b'{"a":1}', signature, tolerance_s=None)
+    assert not verify_signature("k" * 16, "1700000000", b'{"a":1}', signature, now=1700000000 + 301)
+    assert not verify_signature("k" * 16, "not-a-time", b'{"a":1}', signature)
+
+
+def test_keys_and_file_names_are_safe() -> None:
+    moment = datetime(2026, 11, 23, tzinfo=UTC)
+    assert render_key("{report_type}/{date}/{export_id}.{format}", ARTIFACT, moment) == (
+        "Usage-Summary/2026-11-23/exp-1-a.csv"
+    )
+    assert render_key("x/{file_name}", ARTIFACT, moment) == "x/Usage-Summary_exp-1-a.csv"
+
+
+def test_secret_names_are_read_from_arns() -> None:
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:report-platform/sftp/acme-a1B2c3"
+    assert secret_name_of(arn) == "report-platform/sftp/acme"
+    assert secret_name_of("report-platform/sftp/acme") == "report-platform/sftp/acme"
