@@ -11,10 +11,11 @@ const WIDTH = 720;
 const HEIGHT = 220;
 const MARGIN = { top: 16, right: 16, bottom: 36, left: 48 };
 
+/** A top for the y axis whose four gridlines fall on round numbers (whole ones for counts). */
 function niceMax(value: number): number {
-  if (value <= 0) return 1;
+  if (value <= 4) return 4;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
+  for (const step of [1, 2, 4, 8, 10]) {
     if (value <= step * magnitude) return step * magnitude;
   }
   return 10 * magnitude;

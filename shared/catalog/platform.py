@@ -1,4 +1,5 @@
-"""Platform-wide entries: the open health check, the API docs, the dashboard page, idempotency records, the shared buckets."""
+"""Platform-wide entries: the open health check, the API docs, the dashboard page, idempotency records, the shared
+buckets."""
 
 from __future__ import annotations
 

@@ -88,9 +88,9 @@ def visit(clean: LocalRuntime, context: BrowserContext) -> Iterator[Visit]:
     page.on("pageerror", lambda error: seen.errors.append(str(error)))
     page.on(
         "request",
-        lambda request: None
-        if request.url.startswith((clean.url, "data:", "blob:"))
-        else seen.foreign_requests.append(request.url),
+        lambda request: (
+            None if request.url.startswith((clean.url, "data:", "blob:")) else seen.foreign_requests.append(request.url)
+        ),
     )
     yield seen
     page.close()

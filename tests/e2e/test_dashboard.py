@@ -69,9 +69,7 @@ def test_with_no_token_the_page_asks_for_one_and_a_pasted_token_signs_in(visit: 
     visit.assert_clean()
 
 
-def test_every_panel_renders_its_data_or_says_not_available_yet_never_an_error(
-    visit: Visit, admin_token: str
-) -> None:
+def test_every_panel_renders_its_data_or_says_not_available_yet_never_an_error(visit: Visit, admin_token: str) -> None:
     page = visit.open(f"/?token={admin_token}")
     for panel in PANELS:
         page.click(f"#tabs button[data-panel={panel}]")
