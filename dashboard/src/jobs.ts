@@ -41,10 +41,12 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
   let subscriptionId: string | null = null;
   const heading = el("h3", { id: "j-heading" });
   const showAll = el("button", { type: "button", id: "j-all", hidden: true }, "Show all exports");
+  const refresh = el("button", { type: "button", id: "j-refresh" }, "Refresh");
   const listArea = el("div", { id: "j-list" });
   const deliveries = el("section", { id: "j-deliveries", class: "detail", hidden: true });
-  clear(root, el("h2", {}, "Jobs and exports"), el("div", { class: "filters" }, heading, showAll), listArea, deliveries);
+  clear(root, el("h2", {}, "Jobs and exports"), el("div", { class: "filters" }, heading, showAll, refresh), listArea, deliveries);
   showAll.addEventListener("click", () => forSubscription(null));
+  refresh.addEventListener("click", () => void load());
 
   async function load(): Promise<void> {
     heading.textContent = subscriptionId ? `Jobs of subscription ${subscriptionId}` : "All exports and jobs";
