@@ -1,5 +1,5 @@
-"""Lambda assets built without Docker: the code (functions/ + shared/) copied, the dependencies pip-installed for
-the Lambda platform (manylinux wheels only) into a layer."""
+"""Lambda assets built without Docker: the code (functions/ + shared/ + the built dashboard) copied, the dependencies
+pip-installed for the Lambda platform (manylinux wheels only) into a layer."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import jsii
-from aws_cdk import BundlingOptions, DockerImage, ILocalBundling, aws_lambda
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling, aws_lambda
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CODE_PACKAGES = ("functions", "shared")
+DASHBOARD_DIST = Path("dashboard") / "dist"
+"""The built dashboard page (`make dashboard`), served by the `dashboard-api` function from the same code asset."""
 CODE_EXCLUDES = [
     ".venv",
     ".git",
@@ -48,6 +50,8 @@ class CopyCode:
                 ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.asl.json.bak"),
                 dirs_exist_ok=True,
             )
+        if (REPO_ROOT / DASHBOARD_DIST).is_dir():
+            shutil.copytree(REPO_ROOT / DASHBOARD_DIST, Path(output_dir) / DASHBOARD_DIST, dirs_exist_ok=True)
         return True
 
 
@@ -89,6 +93,7 @@ def code_asset() -> aws_lambda.Code:
     return aws_lambda.Code.from_asset(
         str(REPO_ROOT),
         exclude=CODE_EXCLUDES,
+        asset_hash_type=AssetHashType.OUTPUT,
         bundling=BundlingOptions(image=_UNUSED_IMAGE, local=CopyCode(), command=["false"]),
     )
 

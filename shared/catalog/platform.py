@@ -1,4 +1,5 @@
-"""Platform-wide entries: the open health check, the API docs, idempotency records, the shared buckets."""
+"""Platform-wide entries: the open health check, the API docs, the dashboard page, idempotency records, the shared
+buckets."""
 
 from __future__ import annotations
 
@@ -31,4 +32,13 @@ TABLES: tuple[Table, ...] = (IDEMPOTENCY,)
 BUCKETS: tuple[Bucket, ...] = (REPORTS_BUCKET, DATA_LAKE_BUCKET, ATHENA_RESULTS_BUCKET)
 QUEUES: tuple[Queue, ...] = ()
 LAKE_TABLES: tuple[LakeTable, ...] = ()
-FUNCTIONS: tuple[Function, ...] = (HEALTH_API, DOCS_API)
+DASHBOARD_API = Function(
+    name="dashboard-api",
+    handler="functions.dashboard_api.handler",
+    kind="api",
+    description="The dashboard page (GET /) and its bundled assets, served from the code asset (dashboard/dist)",
+    public_routes=("GET /", "GET /assets/{proxy+}"),
+    memory_mb=256,
+)
+
+FUNCTIONS: tuple[Function, ...] = (HEALTH_API, DOCS_API, DASHBOARD_API)

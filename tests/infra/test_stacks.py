@@ -96,7 +96,7 @@ def json_role(function: dict[str, dict[str, dict[str, list[str]]]]) -> str:
     return str(function["Properties"]["Role"]["Fn::GetAtt"][0])
 
 
-def test_http_api_has_jwt_authorizer_on_every_route_but_health(synth: Synth) -> None:
+def test_http_api_has_jwt_authorizer_on_every_route_but_the_public_ones(synth: Synth) -> None:
     synth.stateless.has_resource_properties(
         "AWS::ApiGatewayV2::Authorizer",
         {
@@ -107,10 +107,12 @@ def test_http_api_has_jwt_authorizer_on_every_route_but_health(synth: Synth) -> 
     )
     routes = synth.stateless.find_resources("AWS::ApiGatewayV2::Route")
     expected_keys = {key for spec in catalog.FUNCTIONS for key in (*spec.routes, *spec.public_routes)}
+    public_keys = {key for spec in catalog.FUNCTIONS for key in spec.public_routes}
+    assert {"GET /health", "GET /", "GET /assets/{proxy+}"} <= public_keys
     assert {r["Properties"]["RouteKey"] for r in routes.values()} == expected_keys
     for route in routes.values():
         props = route["Properties"]
-        if props["RouteKey"] == "GET /health":
+        if props["RouteKey"] in public_keys:
             assert props.get("AuthorizationType", "NONE") == "NONE"
         else:
             assert props["AuthorizationType"] == "JWT"

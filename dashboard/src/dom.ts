@@ -1,0 +1,84 @@
+/** A tiny element builder: `el("td", {class: "num"}, "42")`. Text is always set as text, never parsed as HTML. */
+
+type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
+export type Child = Node | string | number | null | undefined | false;
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  setAttributes(node, attrs);
+  append(node, children);
+  return node;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+export function svg(tag: string, attrs: Attrs = {}, ...children: Child[]): SVGElement {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttributes(node, attrs);
+  append(node, children);
+  return node;
+}
+
+function setAttributes(node: Element, attrs: Attrs): void {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (typeof value === "function") {
+      node.addEventListener(name.replace(/^on/, ""), value);
+    } else {
+      node.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+}
+
+function append(node: Node, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(node: Element, ...children: Child[]): void {
+  node.replaceChildren();
+  append(node, children);
+}
+
+/** A message in place of a panel part: "not available yet", an error, or "nothing here". */
+export function notice(kind: "unavailable" | "error" | "empty" | "loading", text: string): HTMLElement {
+  return el("p", { class: `notice notice-${kind}`, "data-notice": kind }, text);
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return "—";
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+let toastTimer: number | undefined;
+
+export function toast(text: string): void {
+  const node = document.getElementById("toast");
+  if (!node) return;
+  node.textContent = text;
+  node.hidden = false;
+  window.clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => {
+    node.hidden = true;
+  }, 5000);
+}

@@ -1,0 +1,170 @@
+/** Jobs and exports panel: history with status, step, error, size and rows; download, retry a failed one; deliveries. */
+
+import { ApiError, download, get, itemsOf, post } from "./api";
+import { clear, el, formatBytes, formatTime, notice, toast } from "./dom";
+
+export interface Artifact {
+  format: string;
+  sizeBytes?: number | null;
+  rowCount?: number | null;
+}
+
+export interface Job {
+  jobId: string;
+  subscriptionId?: string | null;
+  status: "pending" | "processing" | "completed" | "failed" | string;
+  step?: string | null;
+  createdAt?: string | null;
+  completedAt?: string | null;
+  error?: { step?: string; cause?: string } | null;
+  artifacts?: Artifact[];
+}
+
+export interface Delivery {
+  deliveryId: string;
+  channel: string;
+  recipient: string;
+  status: string;
+  attempts: number;
+  lastError?: string | null;
+  updatedAt?: string | null;
+}
+
+function describeFailure(error: unknown, what: string): HTMLElement {
+  if (error instanceof ApiError && error.routeMissing) {
+    return notice("unavailable", `${what}: not available yet (the API has no such route).`);
+  }
+  return notice("error", `${what}: ${error instanceof ApiError ? error.describe() : String(error)}`);
+}
+
+export function jobsPanel(root: HTMLElement): { load: () => void; forSubscription: (id: string | null) => void } {
+  let subscriptionId: string | null = null;
+  const heading = el("h3", { id: "j-heading" });
+  const showAll = el("button", { type: "button", id: "j-all", hidden: true }, "Show all exports");
+  const refresh = el("button", { type: "button", id: "j-refresh" }, "Refresh");
+  const listArea = el("div", { id: "j-list" });
+  const deliveries = el("section", { id: "j-deliveries", class: "detail", hidden: true });
+  clear(root, el("h2", {}, "Jobs and exports"), el("div", { class: "filters" }, heading, showAll, refresh), listArea, deliveries);
+  showAll.addEventListener("click", () => forSubscription(null));
+  refresh.addEventListener("click", () => void load());
+
+  async function load(): Promise<void> {
+    heading.textContent = subscriptionId ? `Jobs of subscription ${subscriptionId}` : "All exports and jobs";
+    showAll.hidden = subscriptionId === null;
+    clear(listArea, notice("loading", "Loading…"));
+    const path = subscriptionId
+      ? `/api/subscriptions/${encodeURIComponent(subscriptionId)}/jobs`
+      : "/api/reports/exports";
+    try {
+      const jobs = itemsOf<Job>(await get<unknown>(path)).map((job) => ({
+        ...job,
+        jobId: job.jobId ?? String((job as unknown as Record<string, unknown>).exportId ?? ""),
+      }));
+      clear(listArea, jobs.length ? table(jobs) : notice("empty", "No jobs yet."));
+    } catch (error) {
+      clear(listArea, describeFailure(error, subscriptionId ? "Jobs" : "Exports"));
+    }
+  }
+
+  function forSubscription(id: string | null): void {
+    subscriptionId = id;
+    deliveries.hidden = true;
+    void load();
+  }
+
+  function table(jobs: Job[]): HTMLElement {
+    const rows = jobs.map((job) => {
+      const id = encodeURIComponent(job.jobId);
+      const artifacts = job.artifacts ?? [];
+      const downloads = artifacts.map((artifact) => {
+        const button = el("button", { type: "button", class: "j-download", "data-format": artifact.format }, `Download ${artifact.format}`);
+        button.addEventListener("click", () => {
+          void download(`/api/reports/exports/${id}/download?format=${encodeURIComponent(artifact.format)}`, `${job.jobId}.${artifact.format}`).catch(
+            (error: unknown) => toast(`Download: ${error instanceof ApiError ? error.describe() : String(error)}`),
+          );
+        });
+        return button;
+      });
+      const retry =
+        job.status === "failed" ? el("button", { type: "button", class: "j-retry" }, "Retry") : null;
+      retry?.addEventListener("click", () => {
+        void (async () => {
+          try {
+            await post(`/api/reports/exports/${id}/retry`);
+            toast("Retry: started");
+          } catch (error) {
+            toast(`Retry: ${error instanceof ApiError ? error.describe() : String(error)}`);
+          }
+          await load();
+        })();
+      });
+      const showDeliveries = el("button", { type: "button", class: "j-deliveries" }, "Deliveries");
+      showDeliveries.addEventListener("click", () => void loadDeliveries(job.jobId));
+      return el(
+        "tr",
+        { "data-id": job.jobId, "data-status": job.status },
+        el("td", {}, el("code", { title: job.jobId }, job.jobId.slice(0, 12))),
+        el("td", {}, job.subscriptionId ?? "—"),
+        el("td", {}, el("span", { class: `status status-${job.status}` }, job.status)),
+        el("td", {}, job.step ?? "—"),
+        el("td", {}, formatTime(job.createdAt)),
+        el("td", {}, formatTime(job.completedAt)),
+        el("td", { class: "j-error" }, job.error ? `${job.error.step ?? "?"}: ${job.error.cause ?? ""}` : "—"),
+        el("td", { class: "num" }, artifacts.length ? artifacts.map((a) => `${a.format} ${formatBytes(a.sizeBytes)}`).join(", ") : "—"),
+        el("td", { class: "num" }, artifacts.length ? String(Math.max(...artifacts.map((a) => a.rowCount ?? 0))) : "—"),
+        el("td", { class: "actions" }, ...downloads, retry, showDeliveries),
+      );
+    });
+    return el(
+      "table",
+      { class: "records", id: "j-table" },
+      el(
+        "thead",
+        {},
+        el("tr", {}, ...["Job", "Subscription", "Status", "Step", "Created", "Completed", "Error", "Size", "Rows", ""].map((h) => el("th", {}, h))),
+      ),
+      el("tbody", {}, ...rows),
+    );
+  }
+
+  async function loadDeliveries(jobId: string): Promise<void> {
+    deliveries.hidden = false;
+    clear(deliveries, el("h3", {}, `Deliveries of job ${jobId}`), notice("loading", "Loading…"));
+    let items: Delivery[];
+    try {
+      items = itemsOf<Delivery>(await get<unknown>(`/api/jobs/${encodeURIComponent(jobId)}/deliveries`));
+    } catch (error) {
+      clear(deliveries, el("h3", {}, `Deliveries of job ${jobId}`), describeFailure(error, "Deliveries"));
+      return;
+    }
+    clear(
+      deliveries,
+      el("h3", {}, `Deliveries of job ${jobId}`),
+      items.length
+        ? el(
+            "table",
+            { class: "records", id: "j-deliveries-table" },
+            el("thead", {}, el("tr", {}, ...["Channel", "Recipient", "Status", "Attempts", "Last error", "Updated"].map((h) => el("th", {}, h)))),
+            el(
+              "tbody",
+              {},
+              ...items.map((d) =>
+                el(
+                  "tr",
+                  { "data-id": d.deliveryId, "data-status": d.status },
+                  el("td", {}, d.channel),
+                  el("td", {}, d.recipient),
+                  el("td", {}, el("span", { class: `status status-${d.status}` }, d.status)),
+                  el("td", { class: "num" }, d.attempts),
+                  el("td", {}, d.lastError ?? "—"),
+                  el("td", {}, formatTime(d.updatedAt)),
+                ),
+              ),
+            ),
+          )
+        : notice("empty", "No deliveries for this job."),
+    );
+  }
+
+  return { load: () => void load(), forSubscription };
+}

@@ -1,0 +1,108 @@
+/** The dashboard: sign-in, then three panels over the public HTTP API (each loads when first shown). */
+
+import { ApiError, get, whenUnauthorized } from "./api";
+import { clear, el } from "./dom";
+import { jobsPanel } from "./jobs";
+import { notificationsPanel } from "./notifications";
+import { currentToken, forgetToken, saveToken, takeTokenFromUrl, tokenClaims } from "./session";
+import { subscriptionsPanel } from "./subscriptions";
+
+type PanelName = "notifications" | "subscriptions" | "jobs";
+const PANELS: PanelName[] = ["notifications", "subscriptions", "jobs"];
+
+function byId<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`the page has no #${id}`);
+  return node as T;
+}
+
+function boot(): void {
+  const signin = byId<HTMLElement>("signin");
+  const signinMessage = byId<HTMLElement>("signin-message");
+  const signinForm = byId<HTMLFormElement>("signin-form");
+  const signinToken = byId<HTMLTextAreaElement>("signin-token");
+  const tabs = byId<HTMLElement>("tabs");
+  const panels = byId<HTMLElement>("panels");
+  const who = byId<HTMLElement>("who");
+
+  const jobs = jobsPanel(byId("panel-jobs"));
+  const loaders: Record<PanelName, () => void> = {
+    notifications: notificationsPanel(byId("panel-notifications")).load,
+    subscriptions: subscriptionsPanel(byId("panel-subscriptions"), (id) => {
+      jobs.forSubscription(id);
+      show("jobs", false);
+    }).load,
+    jobs: jobs.load,
+  };
+  const loaded = new Set<PanelName>();
+
+  function show(name: PanelName, load = true): void {
+    for (const panel of PANELS) {
+      byId(`panel-${panel}`).hidden = panel !== name;
+      tabs.querySelector(`[data-panel="${panel}"]`)?.classList.toggle("active", panel === name);
+    }
+    if (window.location.hash !== `#${name}`) window.history.replaceState(null, "", `#${name}`);
+    if (!loaded.has(name)) {
+      loaded.add(name);
+      if (load) loaders[name]();
+    }
+  }
+
+  function signIn(message: string): void {
+    loaded.clear();
+    panels.hidden = true;
+    tabs.hidden = true;
+    clear(who);
+    signin.hidden = false;
+    signinMessage.textContent = message;
+    signinToken.focus();
+  }
+
+  function signedIn(token: string): void {
+    const claims = tokenClaims(token) ?? {};
+    const signOut = el("button", { type: "button", id: "sign-out" }, "Sign out");
+    signOut.addEventListener("click", () => {
+      forgetToken();
+      signIn("Signed out. Paste a token to sign in.");
+    });
+    clear(who, el("span", { id: "who-name" }, `${String(claims.sub ?? "?")} · tenant ${String(claims.tenant ?? "?")}`), signOut);
+    signin.hidden = true;
+    tabs.hidden = false;
+    panels.hidden = false;
+    const wanted = window.location.hash.slice(1) as PanelName;
+    show(PANELS.includes(wanted) ? wanted : "notifications");
+  }
+
+  async function start(): Promise<void> {
+    const token = currentToken();
+    if (!token) {
+      signIn("Sign in: paste your API token.");
+      return;
+    }
+    try {
+      await get<unknown>("/api/openapi.json");
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return;
+    }
+    signedIn(token);
+  }
+
+  whenUnauthorized((reason) => {
+    forgetToken();
+    signIn(`Your token was refused (${reason}). Sign in again: paste a valid token.`);
+  });
+  signinForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!signinToken.value.trim()) return;
+    saveToken(signinToken.value);
+    signinToken.value = "";
+    void start();
+  });
+  for (const button of tabs.querySelectorAll<HTMLButtonElement>("button[data-panel]")) {
+    button.addEventListener("click", () => show(button.dataset.panel as PanelName));
+  }
+  takeTokenFromUrl();
+  void start();
+}
+
+boot();

@@ -1,0 +1,221 @@
+/** Subscriptions panel: the schedules of the tenant, create one (cron read out, next 3 runs), pause/resume, run, delete. */
+
+import { ApiError, del, get, itemsOf, patch, post } from "./api";
+import { previewCron, timezones } from "./cron";
+import { clear, el, formatTime, notice, toast } from "./dom";
+
+export interface Subscription {
+  subscriptionId: string;
+  name?: string;
+  reportType?: string;
+  schedule?: { cron: string; timezone: string };
+  status?: "active" | "paused" | string;
+  nextRunAt?: string | null;
+  lastRunAt?: string | null;
+  formats?: string[];
+  channels?: { channel: string; recipients?: string[] }[];
+}
+
+/** Seed 001's routes, and seed 004's schedules over the same model when only they are deployed. */
+const SOURCES = ["/api/subscriptions", "/api/reports/schedules"] as const;
+type Source = (typeof SOURCES)[number];
+
+function idOf(item: Record<string, unknown>): string {
+  return String(item.subscriptionId ?? item.scheduleId ?? item.id ?? "");
+}
+
+export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId: string) => void): { load: () => void } {
+  let source: Source | null = null;
+  const listArea = el("div", { id: "s-list" });
+  const createArea = el("div", { id: "s-create" });
+  clear(root, el("h2", {}, "Subscriptions and schedules"), listArea, el("h3", {}, "New subscription"), createArea);
+  createArea.append(createForm());
+
+  async function load(): Promise<void> {
+    clear(listArea, notice("loading", "Loading…"));
+    let lastError: unknown = null;
+    for (const candidate of SOURCES) {
+      try {
+        const reply = await get<unknown>(candidate);
+        source = candidate;
+        const items = itemsOf<Record<string, unknown>>(reply).map(
+          (item) => ({ ...item, subscriptionId: idOf(item) }) as Subscription,
+        );
+        clear(listArea, items.length ? table(items) : notice("empty", "No subscriptions yet."));
+        return;
+      } catch (error) {
+        lastError = error;
+        if (!(error instanceof ApiError && error.routeMissing)) break;
+      }
+    }
+    source = null;
+    if (lastError instanceof ApiError && lastError.routeMissing) {
+      clear(listArea, notice("unavailable", "Subscriptions: not available yet (the API has no subscriptions route)."));
+    } else {
+      clear(listArea, notice("error", `Subscriptions: ${lastError instanceof ApiError ? lastError.describe() : String(lastError)}`));
+    }
+  }
+
+  async function act(what: string, action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+      toast(`${what}: done`);
+    } catch (error) {
+      toast(`${what}: ${error instanceof ApiError ? error.describe() : String(error)}`);
+    }
+    await load();
+  }
+
+  function table(items: Subscription[]): HTMLElement {
+    const base = source ?? SOURCES[0];
+    const rows = items.map((item) => {
+      const id = encodeURIComponent(item.subscriptionId);
+      const paused = item.status === "paused";
+      const cron = item.schedule ? previewCron(item.schedule.cron, item.schedule.timezone, 1) : null;
+      const toggle = el("button", { type: "button", class: "s-toggle" }, paused ? "Resume" : "Pause");
+      toggle.addEventListener("click", () =>
+        void act(paused ? "Resume" : "Pause", () =>
+          base === "/api/subscriptions"
+            ? patch(`${base}/${id}`, { status: paused ? "active" : "paused" })
+            : patch(`${base}/${id}/toggle`, {}),
+        ),
+      );
+      const run = el("button", { type: "button", class: "s-run" }, "Run now");
+      run.addEventListener("click", () => void act("Run now", () => post(`${base}/${id}/run`)));
+      const remove = el("button", { type: "button", class: "s-delete danger" }, "Delete");
+      remove.addEventListener("click", () => {
+        if (window.confirm(`Delete the subscription "${item.name ?? item.subscriptionId}" and its future runs?`)) {
+          void act("Delete", () => del(`${base}/${id}`));
+        }
+      });
+      const jobs = el("button", { type: "button", class: "s-jobs" }, "Jobs");
+      jobs.addEventListener("click", () => showJobs(item.subscriptionId));
+      return el(
+        "tr",
+        { "data-id": item.subscriptionId, "data-status": item.status ?? "" },
+        el("td", {}, item.name ?? item.subscriptionId),
+        el("td", {}, item.reportType ?? "—"),
+        el(
+          "td",
+          {},
+          el("code", {}, item.schedule?.cron ?? "—"),
+          " ",
+          item.schedule?.timezone ?? "",
+          cron && !(cron instanceof Error) ? el("div", { class: "muted" }, cron.description) : null,
+        ),
+        el("td", {}, el("span", { class: `status status-${item.status ?? "unknown"}` }, item.status ?? "—")),
+        el("td", {}, formatTime(item.nextRunAt)),
+        el("td", {}, formatTime(item.lastRunAt)),
+        el("td", {}, (item.formats ?? []).join(", ")),
+        el("td", {}, (item.channels ?? []).map((c) => `${c.channel}: ${(c.recipients ?? []).join(", ")}`).join("; ")),
+        el("td", { class: "actions" }, toggle, run, jobs, remove),
+      );
+    });
+    return el(
+      "table",
+      { class: "records", id: "s-table" },
+      el(
+        "thead",
+        {},
+        el("tr", {}, ...["Name", "Report", "Schedule", "Status", "Next run", "Last run", "Formats", "Channels", ""].map((h) => el("th", {}, h))),
+      ),
+      el("tbody", {}, ...rows),
+    );
+  }
+
+  function createForm(): HTMLElement {
+    const name = el("input", { id: "s-name", name: "name", required: true, placeholder: "Weekly trial summary" });
+    const reportType = el("input", { id: "s-report-type", name: "reportType", required: true, value: "weekly", list: "s-report-types" });
+    const reportTypes = el("datalist", { id: "s-report-types" }, ...["weekly", "usage-summary", "export"].map((t) => el("option", { value: t })));
+    const dateRange = el(
+      "select",
+      { id: "s-date-range", name: "dateRange" },
+      ...["last_week", "last_7_days", "last_30_days", "last_month"].map((r) => el("option", { value: r }, r)),
+    );
+    const formats = ["pdf", "csv", "xlsx"].map((f) => el("input", { type: "checkbox", name: "format", value: f, checked: f === "pdf" }));
+    const recipients = el("input", { id: "s-recipients", name: "recipients", type: "text", required: true, placeholder: "a@example.com, b@example.com" });
+    const cron = el("input", { id: "s-cron", name: "cron", required: true, value: "0 9 * * 1", spellcheck: "false" });
+    const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    const timezone = el(
+      "select",
+      { id: "s-timezone", name: "timezone" },
+      ...timezones().map((z) => el("option", { value: z, selected: z === browserZone }, z)),
+    );
+    const preview = el("div", { class: "cron-preview", id: "s-cron-preview", "aria-live": "polite" });
+    const message = el("p", { class: "form-message", id: "s-create-message", role: "alert" });
+    const refresh = (): void => {
+      const result = previewCron(cron.value, timezone.value);
+      if (result instanceof Error) {
+        clear(preview, el("p", { class: "invalid", id: "s-cron-error" }, result.message));
+        return;
+      }
+      clear(
+        preview,
+        el("p", { id: "s-cron-description" }, result.description),
+        result.warning ? el("p", { class: "invalid" }, result.warning) : null,
+        el("p", {}, "Next runs:"),
+        el("ol", { id: "s-next-runs" }, ...result.nextRuns.map((run) => el("li", {}, run))),
+      );
+    };
+    cron.addEventListener("input", refresh);
+    timezone.addEventListener("change", refresh);
+    refresh();
+    const form = el(
+      "form",
+      { class: "create", id: "s-form" },
+      el("label", { for: "s-name" }, "Name"),
+      name,
+      el("label", { for: "s-report-type" }, "Report type"),
+      reportType,
+      reportTypes,
+      el("label", { for: "s-date-range" }, "Date range"),
+      dateRange,
+      el("span", { class: "label" }, "Formats"),
+      el("span", {}, ...formats.map((f) => el("label", { class: "check" }, f, ` ${f.value} `))),
+      el("label", { for: "s-recipients" }, "Email recipients"),
+      recipients,
+      el("label", { for: "s-cron" }, "Cron (5 fields)"),
+      cron,
+      el("label", { for: "s-timezone" }, "Timezone"),
+      timezone,
+      preview,
+      el("button", { type: "submit", id: "s-submit" }, "Create subscription"),
+      message,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const body = {
+        name: name.value.trim(),
+        reportType: reportType.value.trim(),
+        filters: { dateRange: dateRange.value },
+        formats: formats.filter((f) => f.checked).map((f) => f.value),
+        channels: [
+          {
+            channel: "email",
+            recipients: recipients.value.split(/[,\s]+/).map((r) => r.trim()).filter(Boolean),
+          },
+        ],
+        schedule: { cron: cron.value.trim(), timezone: timezone.value },
+      };
+      void (async () => {
+        try {
+          const reply = await post<{ subscriptionId: string; status: string }>(source ?? SOURCES[0], body);
+          message.textContent = `Created ${reply.subscriptionId} (${reply.status}).`;
+          message.className = "form-message ok";
+          form.reset();
+          refresh();
+          await load();
+        } catch (error) {
+          message.className = "form-message invalid";
+          message.textContent =
+            error instanceof ApiError && error.routeMissing
+              ? "Creating subscriptions is not available yet (the API has no such route)."
+              : `Not created: ${error instanceof ApiError ? error.describe() : String(error)}`;
+        }
+      })();
+    });
+    return form;
+  }
+
+  return { load: () => void load() };
+}

@@ -1,0 +1,101 @@
+"""The browser side of the e2e tests: Debian's Chromium driven headless by Playwright against the local runtime.
+
+`make test` builds the page (`make dashboard`) and installs Chromium (`make chromium`) first; a missing one fails here
+with the command to run, it is never skipped."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from local.runtime import LocalRuntime
+from shared.dashboard.assets import DIST
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run `make chromium` (apt-get install chromium, as root)")
+    if not (DIST / "index.html").is_file():
+        pytest.fail(f"the dashboard is not built in {DIST}: run `make dashboard`")
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+    yield chromium
+    chromium.close()
+
+
+@dataclass
+class Visit:
+    """One browser tab on the local runtime, recording what a test must never see: script errors, foreign requests."""
+
+    page: Page
+    base_url: str
+    errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    def open(self, path: str = "/") -> Page:
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        target = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]', '-', name)}.png"
+        self.page.screenshot(path=str(target), full_page=True)
+        return target
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], f"the page raised: {self.errors}"
+        assert self.foreign_requests == [], f"the page fetched from outside the project: {self.foreign_requests}"
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def visit(clean: LocalRuntime, context: BrowserContext) -> Iterator[Visit]:
+    page = context.new_page()
+    seen = Visit(page, clean.url)
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith((clean.url, "data:", "blob:")) else seen.foreign_requests.append(request.url)
+        ),
+    )
+    yield seen
+    page.close()
+
+
+@pytest.fixture
+def admin_token(token: Callable[..., str]) -> str:
+    return token(role="admin", sub="admin-1")
