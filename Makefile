@@ -53,7 +53,7 @@ lint: install
 	$(VENV)/bin/mypy
 
 ## synth: synthesise both stacks into cdk.out (bundles the Lambda assets without Docker; no AWS account needed).
-synth: install
+synth: install dashboard
 	$(PY) app.py
 
 ## bench: every benchmark script; each prints its figures as ratios against a baseline run in the same process.
@@ -61,7 +61,7 @@ bench: install
 	@set -e; for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script; done
 
 ## deploy: deploy both stacks to the AWS account of your current credentials.
-deploy: install
+deploy: install dashboard
 	npx --yes aws-cdk@2 deploy --all
 
 clean:
