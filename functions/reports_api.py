@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -50,9 +50,14 @@ def list_reports(
     return logic.listing(caller, limit, cursor)
 
 
-@router.post("/api/reports", summary="Save a new report")
-def create_report(caller: CallerDep, body: Annotated[ReportIn, Body()]) -> Response[Report]:
-    return Response(status_code=201, body=logic.create(caller, body))
+@router.post(
+    "/api/reports",
+    summary="Save a new report",
+    responses={201: {"description": "The saved report", "content": {"application/json": {"model": Report}}}},
+)
+def create_report(caller: CallerDep, body: Annotated[ReportIn, Body()]) -> Response[str]:
+    created = logic.create(caller, body)
+    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=created.model_dump_json())
 
 
 @router.get("/api/reports/<report_id>", summary="One report")

@@ -31,7 +31,11 @@ def usage_summary() -> ReportIn:
                 {"fn": "count_distinct", "field": "device_id", "alias": "unique_devices"},
             ],
             "filters": [{"field": "timestamp", "op": "last_7_days"}],
-            "order_by": [{"field": "date", "direction": "desc"}, {"field": "total_events", "direction": "desc"}],
+            "order_by": [
+                {"field": "date", "direction": "desc"},
+                {"field": "total_events", "direction": "desc"},
+                {"field": "event_type", "direction": "asc"},
+            ],
             "limit": USAGE_SUMMARY_ROW_LIMIT,
         },
         visualization=Visualization(type="bar", x="date", y=["total_events"], series_by="event_type"),

@@ -321,6 +321,7 @@ class _Resolver:
         return None if single is None else (single,)
 
     def _value(self, spec: FieldSpec, value: Any, path: str) -> Any:
+        given = value
         problem = None
         if spec.type == "string":
             if not isinstance(value, str):
@@ -347,7 +348,7 @@ class _Resolver:
             if value is None:
                 problem = "an ISO-8601 date or date-time string"
         if problem is not None:
-            self.errors.append(f"{path}: field {spec.name!r} takes {problem}, not {_shown(value)}")
+            self.errors.append(f"{path}: field {spec.name!r} takes {problem}, not {_shown(given)}")
             return None
         return value
 
