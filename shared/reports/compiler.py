@@ -15,6 +15,7 @@ from shared.reports.fields import TENANT_FIELD
 from shared.reports.validation import Condition, OutputColumn, ResolvedQuery
 
 SOURCE = "source"
+TOTAL_COLUMN = "__total_rows"
 PARTITION_COLUMN = "date"
 _COMPARISON = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _AGGREGATE = {"count": "COUNT({})", "count_distinct": "COUNT(DISTINCT {})", "sum": "SUM({})", "avg": "AVG({})"}
@@ -85,9 +86,11 @@ def _scans(query: ResolvedQuery) -> dict[str, Scan]:
     return {SOURCE: Scan(query.table.lake_table, partitions)}
 
 
-def _select_group(query: ResolvedQuery, tenant_id: str) -> tuple[str, list[Any]]:
+def _select_group(query: ResolvedQuery, tenant_id: str, with_total: bool = False) -> tuple[str, list[Any]]:
     where, params = _where(query, tenant_id)
     select = ", ".join(f"{column_sql(c)} AS {quoted(c.name)}" for c in query.columns)
+    if with_total:
+        select += f", COUNT(*) OVER () AS {quoted(TOTAL_COLUMN)}"
     sql = f"SELECT {select} FROM {{{SOURCE}}} WHERE {where}"  # noqa: S608 - catalog identifiers and ? only
     if query.group_by:
         sql += " GROUP BY " + ", ".join(column_sql(c) for c in query.group_by)
@@ -95,11 +98,18 @@ def _select_group(query: ResolvedQuery, tenant_id: str) -> tuple[str, list[Any]]
 
 
 def compile_query(
-    query: ResolvedQuery, tenant_id: str, *, limit: int | None = None, offset: int = 0, stable_order: bool = False
+    query: ResolvedQuery,
+    tenant_id: str,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    stable_order: bool = False,
+    with_total: bool = False,
 ) -> CompiledQuery:
     """The query's rows for `tenant_id`: at most `limit` (default: the query's own limit) after skipping `offset`.
-    `stable_order` appends every output column to the ordering, so that pages of one query never overlap."""
-    sql, params = _select_group(query, tenant_id)
+    `stable_order` appends every output column to the ordering, so that pages of one query never overlap;
+    `with_total` appends a last column holding the number of rows before the limit (one scan, not two)."""
+    sql, params = _select_group(query, tenant_id, with_total)
     order = [
         f"{o.position if o.position is not None else quoted(str(o.field))}{' DESC' if o.descending else ''}"
         for o in query.order
@@ -112,12 +122,7 @@ def compile_query(
     if offset:
         sql += f" OFFSET {int(offset)}"
     sql += f" LIMIT {int(limit if limit is not None else query.limit)}"
-    return CompiledQuery(sql, tuple(params), _scans(query), query.columns)
-
-
-def compile_count(query: ResolvedQuery, tenant_id: str) -> CompiledQuery:
-    """How many rows the query has before any limit."""
-    sql, params = _select_group(query, tenant_id)
-    counted = f"SELECT COUNT(*) AS {quoted('total_rows')} FROM ({sql}) AS {quoted('counted')}"  # noqa: S608
-    total = OutputColumn("total_rows", "Total rows", "int", None, fn="count")
-    return CompiledQuery(counted, tuple(params), _scans(query), (total,))
+    columns = query.columns
+    if with_total:
+        columns += (OutputColumn(TOTAL_COLUMN, "Total rows", "int", None, fn="count"),)
+    return CompiledQuery(sql, tuple(params), _scans(query), columns)

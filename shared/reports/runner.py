@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.query.engine import QueryEngine, QueryResult, default_engine
-from shared.reports.compiler import CompiledQuery, compile_count, compile_query
+from shared.reports.compiler import TOTAL_COLUMN, CompiledQuery, compile_query
 from shared.reports.validation import OutputColumn, ResolvedQuery
 
 
@@ -37,20 +37,14 @@ def records(compiled: CompiledQuery, result: QueryResult) -> list[dict[str, Any]
 
 
 def fetch_rows(query: ResolvedQuery, tenant_id: str, row_limit: int, engine: QueryEngine | None = None) -> ReportRows:
-    """The first `row_limit` rows; the total is counted by a second query only when the limit cut rows off."""
-    engine = engine or default_engine()
-    compiled = compile_query(query, tenant_id, limit=row_limit + 1)
+    """The first `row_limit` rows and the number of rows before the limit, in one query (a window count)."""
+    compiled = compile_query(query, tenant_id, limit=row_limit, with_total=True)
     result = run(compiled, engine)
     rows = records(compiled, result)
-    files_read = result.files_read
-    total = len(rows)
-    if total > row_limit:
-        counted = compile_count(query, tenant_id)
-        count_result = run(counted, engine)
-        total = int(count_result.rows[0][0])
-        files_read += count_result.files_read
-        rows = rows[:row_limit]
-    return ReportRows(query.columns, rows, row_limit, total, files_read)
+    total = int(rows[0].pop(TOTAL_COLUMN)) if rows else 0
+    for row in rows[1:]:
+        del row[TOTAL_COLUMN]
+    return ReportRows(query.columns, rows, row_limit, total, result.files_read)
 
 
 def json_value(value: Any) -> Any:

@@ -220,7 +220,7 @@ def test_partition_pruning_reads_exactly_the_days_in_range(lake: DemoData) -> No
             assert rows == [{"n": len(lows)}]
 
 
-def test_fetch_rows_counts_the_total_only_when_the_limit_cuts(lake: DemoData) -> None:
+def test_fetch_rows_counts_the_total_before_the_limit(lake: DemoData) -> None:
     query = resolve(usage_summary().query, NOW)
     cut = fetch_rows(query, "acme", 10, ENGINE)
     whole = fetch_rows(query, "acme", 1000, ENGINE)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from shared.reports.compiler import compile_count, compile_query
+from shared.reports.compiler import compile_query
 from shared.reports.defaults import usage_summary
 from shared.reports.dsl import DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT
 from shared.reports.time_ranges import relative_range
@@ -137,9 +137,10 @@ def test_granularities_and_aggregations_compile_to_the_common_subset() -> None:
     assert [c.kind for c in query.columns] == ["date", "date", "datetime", "float", "int", "float", "datetime", "int"]
     for word in ("count_if", "approx_distinct", "::", "ILIKE", "QUALIFY"):
         assert word not in sql
-    counted = compile_count(query, "acme")
-    assert counted.sql.startswith('SELECT COUNT(*) AS "total_rows" FROM (SELECT ')
-    assert "LIMIT" not in counted.sql
+    counted = compile_query(query, "acme", limit=7, with_total=True)
+    assert ', COUNT(*) OVER () AS "__total_rows" FROM {source}' in counted.sql
+    assert counted.sql.endswith("LIMIT 7")
+    assert counted.columns[-1].name == "__total_rows"
 
 
 @pytest.mark.parametrize(
@@ -307,7 +308,7 @@ def test_injection_as_a_value_is_only_ever_a_parameter(payload: str) -> None:
         ),
         NOW,
     )
-    for compiled in (compile_query(query, "acme", stable_order=True), compile_count(query, "acme")):
+    for compiled in (compile_query(query, "acme", stable_order=True), compile_query(query, "acme", with_total=True)):
         assert payload not in compiled.sql
         assert compiled.params.count(payload) == 3
     assert check(_query(filters=[{"field": "timestamp", "op": "gte", "value": payload}]), NOW)
