@@ -117,6 +117,21 @@ def _field(
     )
 
 
+def _shared_fields(subject: str) -> dict[str, FieldSpec]:
+    """The fields every analytics table has, described for its `subject` (event, session, sample)."""
+    return {
+        "tenant_id": _field("tenant_id", "string", "Tenant", f"The tenant the {subject} belongs to"),
+        "platform": _field("platform", "string", "Platform", "ios, android or web"),
+        "country": _field("country", "string", "Country", "ISO 3166 country code of the device"),
+        "user_id": _field("user_id", "string", "User", f"The user of the {subject}", identifier=True),
+        "device_id": _field("device_id", "string", "Device", f"The device of the {subject}", identifier=True),
+    }
+
+
+_EVENT = _shared_fields("event")
+_SESSION = _shared_fields("session")
+_SAMPLE = _shared_fields("sample")
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         name="usage_events",
@@ -126,13 +141,13 @@ TABLES: tuple[TableSpec, ...] = (
         time_field="timestamp",
         fields=(
             _field("timestamp", "timestamp", "Time", "When the event happened (UTC)"),
-            _field("tenant_id", "string", "Tenant", "The tenant the event belongs to"),
+            _EVENT["tenant_id"],
             _field("event_type", "string", "Event type", "page_view, click, search, login, logout, export ..."),
             _field("feature", "string", "Feature", "The product area the event happened in"),
-            _field("platform", "string", "Platform", "ios, android or web"),
-            _field("country", "string", "Country", "ISO 3166 country code of the device"),
-            _field("user_id", "string", "User", "The user who caused the event", identifier=True),
-            _field("device_id", "string", "Device", "The device that reported the event", identifier=True),
+            _EVENT["platform"],
+            _EVENT["country"],
+            _EVENT["user_id"],
+            _EVENT["device_id"],
             _field("session_id", "string", "Session", "The session the event belongs to", identifier=True),
             _field("event_id", "string", "Event id", "Unique id of the event", identifier=True, groupable=False),
             _field("duration_ms", "integer", "Duration (ms)", "Time the user spent on the event"),
@@ -147,11 +162,11 @@ TABLES: tuple[TableSpec, ...] = (
         fields=(
             _field("started_at", "timestamp", "Started", "When the session started (UTC)"),
             _field("ended_at", "timestamp", "Ended", "When the session ended (UTC)"),
-            _field("tenant_id", "string", "Tenant", "The tenant the session belongs to"),
-            _field("platform", "string", "Platform", "ios, android or web"),
-            _field("country", "string", "Country", "ISO 3166 country code of the device"),
-            _field("user_id", "string", "User", "The user of the session", identifier=True),
-            _field("device_id", "string", "Device", "The device of the session", identifier=True),
+            _SESSION["tenant_id"],
+            _SESSION["platform"],
+            _SESSION["country"],
+            _SESSION["user_id"],
+            _SESSION["device_id"],
             _field("session_id", "string", "Session", "Unique id of the session", identifier=True, groupable=False),
             _field("duration_s", "integer", "Duration (s)", "Length of the session in seconds"),
             _field("event_count", "integer", "Events", "Events recorded during the session"),
@@ -166,11 +181,11 @@ TABLES: tuple[TableSpec, ...] = (
         time_field="recorded_at",
         fields=(
             _field("recorded_at", "timestamp", "Recorded", "When the sample was taken (UTC)"),
-            _field("tenant_id", "string", "Tenant", "The tenant the device belongs to"),
-            _field("platform", "string", "Platform", "ios, android or web"),
+            _SAMPLE["tenant_id"],
+            _SAMPLE["platform"],
             _field("os_version", "string", "OS version", "Operating system version"),
             _field("app_version", "string", "App version", "Version of the app"),
-            _field("device_id", "string", "Device", "The device that sent the sample", identifier=True),
+            _SAMPLE["device_id"],
             _field("battery_pct", "number", "Battery (%)", "Battery charge in percent"),
             _field("memory_mb", "number", "Memory (MB)", "Memory used by the app"),
             _field("cpu_pct", "number", "CPU (%)", "CPU used by the app"),

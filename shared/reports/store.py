@@ -74,19 +74,24 @@ def insert(report: Report) -> bool:
     return True
 
 
-def replace(report: Report, expected_version: int) -> None:
-    """Overwrite a report if nobody changed it since `expected_version` was read; Conflict otherwise."""
+def _if_unchanged(write: Any, report_id: str, expected_version: int, **params: Any) -> None:
+    """Run a put or delete only if the report still has `expected_version`; Conflict otherwise."""
     try:
-        _table().put_item(
-            Item=_item(report),
+        write(
             ConditionExpression="attribute_exists(report_id) AND #v = :expected",
             ExpressionAttributeNames={"#v": "version"},
             ExpressionAttributeValues={":expected": expected_version},
+            **params,
         )
     except ClientError as error:
         if _conditional(error):
-            raise Conflict(f"report {report.id} was changed or deleted meanwhile; read it again") from None
+            raise Conflict(f"report {report_id} was changed or deleted meanwhile; read it again") from None
         raise
+
+
+def replace(report: Report, expected_version: int) -> None:
+    """Overwrite a report if nobody changed it since `expected_version` was read; Conflict otherwise."""
+    _if_unchanged(_table().put_item, report.id, expected_version, Item=_item(report))
 
 
 def get(tenant_id: str, report_id: str) -> Report:
@@ -97,17 +102,9 @@ def get(tenant_id: str, report_id: str) -> Report:
 
 
 def delete(tenant_id: str, report_id: str, expected_version: int) -> None:
-    try:
-        _table().delete_item(
-            Key={"tenant_id": tenant_id, "report_id": report_id},
-            ConditionExpression="attribute_exists(report_id) AND #v = :expected",
-            ExpressionAttributeNames={"#v": "version"},
-            ExpressionAttributeValues={":expected": expected_version},
-        )
-    except ClientError as error:
-        if _conditional(error):
-            raise Conflict(f"report {report_id} was changed or deleted meanwhile; read it again") from None
-        raise
+    _if_unchanged(
+        _table().delete_item, report_id, expected_version, Key={"tenant_id": tenant_id, "report_id": report_id}
+    )
 
 
 def page(tenant_id: str, visible_to: str | None, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
