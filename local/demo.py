@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from local.analytics_demo import load_analytics
 from local.delivery_demo import load_demo_deliveries
 from local.notifications_demo import load_notifications
 from local.progress import Steps
@@ -14,6 +15,7 @@ DemoLoader = Callable[[TextIO], str]
 
 LOADERS: list[tuple[str, DemoLoader]] = [
     ("notification reports", load_notifications),
+    ("analytics", load_analytics),
     ("deliveries (inbox items, distribution stats)", load_demo_deliveries),
 ]
 

@@ -1,7 +1,4 @@
-"""The notifications panel against the real report API: one chart point per day, paging, a record's detail.
-
-GET /api/notifications comes with the notifications branch (issue 4). Until it is merged these tests skip with the
-reason below (the `seeded` fixture's only skip); after merging they run for real and the lead removes that skip."""
+"""The notifications panel against the real report API: one chart point per day, paging, a record's detail."""
 
 from __future__ import annotations
 
@@ -17,10 +14,6 @@ from tests.support.api_client import ApiClient
 
 pytestmark = pytest.mark.e2e
 
-NOT_MERGED = (
-    "GET /api/notifications is not in this branch yet (notifications issue 4): "
-    "the lead removes this skip after merging that branch"
-)
 SENT_PER_DAY = (3, 0, 2, 5, 1)
 """Notifications sent on each of five consecutive days (a day with none included)."""
 
@@ -28,9 +21,6 @@ SENT_PER_DAY = (3, 0, 2, 5, 1)
 @pytest.fixture
 def seeded(api: ApiClient) -> tuple[datetime, int]:
     """Seeds notifications by `POST /api/notifications` with the clock set to each day; gives (first day, total)."""
-    probe = api.get("/api/notifications?limit=1")
-    if probe.status == 404 and str(probe.json.get("message", "")).startswith("no route for"):
-        pytest.skip(NOT_MERGED)
     first_day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=10)
     try:
         for offset, count in enumerate(SENT_PER_DAY):
@@ -43,7 +33,7 @@ def seeded(api: ApiClient) -> tuple[datetime, int]:
                         "type": "news",
                         "title": f"Headline {offset}-{n}",
                         "message": "Something happened",
-                        "topics": [{"type": "breaking", "name": "uk"}],
+                        "topics": ["breaking/uk"],
                         "dryRun": False,
                     },
                 )
