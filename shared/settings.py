@@ -28,6 +28,14 @@ class Settings(BaseModel):
     dry_run_ttl_days: int = Field(7, alias="DRY_RUN_TTL_DAYS", gt=0)
     report_row_limit: int = Field(1000, alias="REPORT_ROW_LIMIT", gt=0)
     download_url_ttl_s: int = Field(300, alias="DOWNLOAD_URL_TTL_SECONDS", gt=0)
+    schedule_group: str = Field("report-subscriptions", alias="SCHEDULE_GROUP")
+    """The EventBridge Scheduler group holding one schedule per subscription."""
+    scheduler_role_arn: str | None = Field(None, alias="SCHEDULER_ROLE_ARN")
+    """The role EventBridge Scheduler assumes to start the state machine."""
+    scheduler_dlq_arn: str | None = Field(None, alias="SCHEDULER_DLQ_ARN")
+    export_ttl_days: int = Field(30, alias="EXPORT_TTL_DAYS", gt=0)
+    """How long report artifacts are kept (the reports bucket's `exports/` lifecycle says the same)."""
+    minimum_schedule_interval_minutes: int = Field(15, alias="MINIMUM_SCHEDULE_INTERVAL_MINUTES", gt=0)
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:
         """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""
