@@ -53,6 +53,8 @@ class Job(BaseModel):
     attempt: int = 1
     """1 for the first run; each rerun of a failed job adds one."""
     scheduledFor: str
+    periodLabel: str | None = None
+    """The dates the report covers (`2026-11-16 to 2026-11-22`), set when the run starts."""
     createdAt: str
     updatedAt: str
     startedAt: str | None = None
@@ -97,6 +99,16 @@ class JobReply(BaseModel):
 class JobPage(BaseModel):
     items: list[JobReply]
     cursor: str | None = None
+
+
+class ExportSpec(BaseModel):
+    """A one-off export: which report, filtered how (the report builder's `POST /api/reports/exports`)."""
+
+    reportType: str
+    reportId: str | None = None
+    filters: ReportFilters = Field(default_factory=ReportFilters)
+    timezone: str = "UTC"
+    title: str | None = None
 
 
 class RunStarted(BaseModel):

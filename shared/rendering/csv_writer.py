@@ -12,14 +12,18 @@ from shared.rendering.document import RenderResult, TableBlock
 CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
-class _Counter:
-    """Counts the bytes passed on to `out`."""
+class _Counter(io.RawIOBase):
+    """A writable stream that passes bytes on to `out`, counting them."""
 
     def __init__(self, out: BinaryIO) -> None:
+        super().__init__()
         self.out = out
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
         self.size += len(data)
         self.out.write(data)
         return len(data)
@@ -28,7 +32,7 @@ class _Counter:
 def render_csv(table: TableBlock, out: BinaryIO) -> RenderResult:
     """Write the header and at most `row_limit` rows; dates as ISO-8601, booleans as true/false."""
     counter = _Counter(out)
-    text = io.TextIOWrapper(counter, encoding="utf-8", newline="", write_through=True)  # type: ignore[arg-type]
+    text = io.TextIOWrapper(io.BufferedWriter(counter, 64 * 1024), encoding="utf-8", newline="")
     writer = csv.writer(text)
     writer.writerow([c.title for c in table.columns])
     keys = [c.key for c in table.columns]
@@ -41,7 +45,7 @@ def render_csv(table: TableBlock, out: BinaryIO) -> RenderResult:
         writer.writerow([_csv_value(row.get(k)) for k in keys])
         written += 1
     text.flush()
-    text.detach()
+    text.detach().flush()
     return RenderResult(
         content_type=CONTENT_TYPE,
         size_bytes=counter.size,
