@@ -41,7 +41,7 @@ class ChannelSpec(BaseModel):
 class Schedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    cron: str = Field(DEFAULT_CRON, min_length=9, max_length=120)
+    cron: str = Field(DEFAULT_CRON, min_length=1, max_length=120)
     """Standard five-field cron."""
     timezone: str = Field("UTC", min_length=1, max_length=64)
     """An IANA timezone name."""
