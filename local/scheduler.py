@@ -4,6 +4,7 @@ as Scheduler would (`<aws.scheduler.scheduled-time>`)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,10 +42,13 @@ def due_slots(schedule: dict[str, Any], since: datetime, until: datetime) -> lis
 
 
 def fire(schedule: dict[str, Any], moment: datetime) -> str:
-    """Start the schedule's target for one slot, as Scheduler would."""
+    """Start the schedule's target for one slot, as Scheduler would (each firing its own execution name)."""
     target = schedule["Target"]
     run_input = target.get("Input", "{}").replace(SCHEDULED_TIME, scheduled_time(moment))
-    arn: str = client("stepfunctions").start_execution(stateMachineArn=target["Arn"], input=run_input)["executionArn"]
+    name = f"{schedule['Name'][:40]}-{moment.astimezone(UTC):%Y%m%dT%H%M}-{uuid.uuid4().hex[:8]}"
+    arn: str = client("stepfunctions").start_execution(stateMachineArn=target["Arn"], input=run_input, name=name)[
+        "executionArn"
+    ]
     return arn
 
 

@@ -6,6 +6,7 @@ local Lambda runs the handlers in this process), never by a switch in the produc
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, Literal
 
 import pytest
@@ -172,7 +173,9 @@ def test_a_step_failing_for_good_fails_the_job_then_a_rerun_completes_it_without
     fault.remaining = 0
     (execution,) = executions()
     described = client("stepfunctions").describe_execution(executionArn=execution["executionArn"])
-    client("stepfunctions").start_execution(stateMachineArn=execution["stateMachineArn"], input=described["input"])
+    client("stepfunctions").start_execution(
+        stateMachineArn=execution["stateMachineArn"], input=described["input"], name=f"rerun-{uuid.uuid4().hex}"
+    )
     rerun = wait_for_job(alice_api, job_id)
     assert rerun["status"] == "completed", rerun
     assert rerun["attempt"] == 2
@@ -188,8 +191,11 @@ def test_a_rerun_of_a_completed_job_ends_quietly_and_sends_nothing(alice_api: Ap
     assert wait_for_job(alice_api, job_id)["status"] == "completed"
     (execution,) = executions()
     described = client("stepfunctions").describe_execution(executionArn=execution["executionArn"])
-    client("stepfunctions").start_execution(stateMachineArn=execution["stateMachineArn"], input=described["input"])
+    client("stepfunctions").start_execution(
+        stateMachineArn=execution["stateMachineArn"], input=described["input"], name=f"rerun-{uuid.uuid4().hex}"
+    )
     job = wait_for_job(alice_api, job_id)
+    assert len(executions()) == 2
     assert job["status"] == "completed"
     assert job["attempt"] == 1
     assert {e["status"] for e in executions()} == {"SUCCEEDED"}
