@@ -8,6 +8,7 @@ from constructs import Construct
 from cdk.config import DeployConfig
 from cdk.nag import acknowledge
 from cdk.storage import StorageConstruct
+from shared import catalog
 
 
 class StatefulStack(Stack):
@@ -17,3 +18,10 @@ class StatefulStack(Stack):
         self.storage = StorageConstruct(self, "Storage")
         for dlq in self.storage.dlqs.values():
             acknowledge(dlq, "AwsSolutions-SQS3", "This queue is a dead-letter queue; it needs none of its own.")
+        for spec in catalog.QUEUES:
+            if not spec.dlq_env_var:
+                acknowledge(
+                    self.storage.queues[spec.id],
+                    "AwsSolutions-SQS3",
+                    "This queue is itself a dead-letter queue (failed runs, undeliverable schedule firings).",
+                )

@@ -80,7 +80,7 @@ def report_message(context: DeliveryContext, artifacts: list[Artifact]) -> Email
 
 def failure_message(recipient: str, title: str, job_id: str, step: str, cause: str, key: str) -> EmailMessage:
     """The note to a subscription's owner that a run failed for good."""
-    url = f"{get_settings().api_base_url}/api/jobs/{job_id}"
+    url = f"{get_settings().api_base_url.rstrip('/')}/api/jobs/{job_id}"
     text = (
         f"The report \"{title}\" could not be produced: the {step} step failed.\n\nCause: {cause}\n\n"
         f"Job status: {url}\nThe operations team has the failure in the pipeline's dead-letter queue."
