@@ -39,7 +39,10 @@ def imported_arn(resource: IConstruct) -> str:
 def acknowledge_grant_wildcards(function: IConstruct, buckets: list[IConstruct], tables: list[IConstruct]) -> None:
     """Accept the wildcards of a function's catalog grants: object keys of its buckets, indexes of its tables, and the
     action families the L2 grants use. Each is scoped to a resource the function was granted on purpose."""
-    reason = "Catalog grant through the L2 grant_* call: object-level or index-level access to a resource granted on purpose."
+    reason = (
+        "Catalog grant through the L2 grant_* call: object-level or index-level access "
+        "to a resource granted on purpose."
+    )
     for action in GRANT_WILDCARD_ACTIONS:
         acknowledge(function, f"AwsSolutions-IAM5[Action::{action}]", reason)
     for bucket in buckets:

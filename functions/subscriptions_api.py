@@ -17,7 +17,13 @@ from shared.jobs import logic as jobs
 from shared.jobs.models import JobPage, JobReply, RunStarted
 from shared.observability import http_entry
 from shared.subscriptions import logic
-from shared.subscriptions.models import Subscription, SubscriptionCreate, SubscriptionCreated, SubscriptionPage, SubscriptionUpdate
+from shared.subscriptions.models import (
+    Subscription,
+    SubscriptionCreate,
+    SubscriptionCreated,
+    SubscriptionPage,
+    SubscriptionUpdate,
+)
 
 router = Router()
 CallerDep = Annotated[Caller, Depends(current_caller)]
@@ -30,7 +36,10 @@ def _json(status: int, model: BaseModel) -> Response[Any]:
 @router.post("/api/subscriptions", summary="Subscribe to a report", responses={201: {"description": "Created"}})
 def create(body: SubscriptionCreate, caller: CallerDep) -> Response[SubscriptionCreated]:
     created = logic.create(caller, body)
-    return _json(201, SubscriptionCreated(subscriptionId=created.subscriptionId, status=created.status, nextRunAt=created.nextRunAt))
+    return _json(
+        201,
+        SubscriptionCreated(subscriptionId=created.subscriptionId, status=created.status, nextRunAt=created.nextRunAt),
+    )
 
 
 @router.get("/api/subscriptions", summary="The caller's subscriptions (all of the tenant's with all=true, admins)")

@@ -49,7 +49,7 @@ def _send_email(self: SESBackend, source: str, subject: str, body: str, destinat
 def install() -> None:
     """Route the local SES's sent mail to the outbox folder too."""
     SESBackend.send_raw_email = _send_raw_email  # type: ignore[method-assign]
-    SESBackend.send_email = _send_email  # type: ignore[method-assign,assignment]
+    SESBackend.send_email = _send_email  # type: ignore[method-assign]
 
 
 def clear() -> None:
@@ -62,7 +62,4 @@ def messages() -> list[EmailMessage]:
     if not folder.is_dir():
         return []
     files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-    return [
-        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
-        for p in files
-    ]
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]

@@ -51,4 +51,4 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         raise InvalidInput("the cursor is not one this API gave out") from None
     if not isinstance(key, dict) or not all(isinstance(v, str | int) for v in key.values()):
         raise InvalidInput("the cursor is not one this API gave out")
-    return to_item(key)  # type: ignore[no-any-return]
+    return to_item(key)

@@ -73,7 +73,7 @@ class PipelineConstruct(Construct):
         }.items():
             api.add_environment(variable, value)
         self.state_machine.grant_start_execution(api)
-        self.scheduler_role.grant_pass_role(api)
+        self.scheduler_role.grant_pass_role(api.grant_principal)
         api.add_to_role_policy(
             aws_iam.PolicyStatement(
                 actions=[
@@ -82,7 +82,9 @@ class PipelineConstruct(Construct):
                     "scheduler:DeleteSchedule",
                     "scheduler:GetSchedule",
                 ],
-                resources=[stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{SCHEDULE_GROUP}/*")],
+                resources=[
+                    stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{SCHEDULE_GROUP}/*")
+                ],
             )
         )
         acknowledge(

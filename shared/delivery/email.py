@@ -55,7 +55,7 @@ def report_message(context: DeliveryContext, artifacts: list[Artifact]) -> Email
     config = EmailConfig.model_validate(context.config)
     subject = config.subject or f"{first.title} ({first.period})"
     lines = [
-        f"Your report \"{first.title}\" for {first.period} is ready.",
+        f'Your report "{first.title}" for {first.period} is ready.',
         "",
         "Download (sign in with your account; each link checks who you are, then hands you the file):",
     ]
@@ -63,7 +63,9 @@ def report_message(context: DeliveryContext, artifacts: list[Artifact]) -> Email
     for artifact in artifacts:
         rows = f", {artifact.row_count:,} rows" if artifact.row_count is not None else ""
         expiry = f", available until {artifact.expires_at:%Y-%m-%d}" if artifact.expires_at else ""
-        lines.append(f"  {artifact.format.upper()} ({_human_size(artifact.size_bytes)}{rows}{expiry}): {artifact.download_url}")
+        lines.append(
+            f"  {artifact.format.upper()} ({_human_size(artifact.size_bytes)}{rows}{expiry}): {artifact.download_url}"
+        )
         items.append(
             f'<li><a href="{html.escape(artifact.download_url)}">{artifact.format.upper()}</a> '
             f"({html.escape(_human_size(artifact.size_bytes) + rows + expiry)})</li>"
@@ -72,7 +74,7 @@ def report_message(context: DeliveryContext, artifacts: list[Artifact]) -> Email
     body_html = (
         f"<html><body><p>Your report <strong>{html.escape(first.title)}</strong> for {html.escape(first.period)} "
         f"is ready.</p><p>Download (sign in with your account):</p><ul>{''.join(items)}</ul>"
-        f"<p style=\"color:#64748b\">Job {html.escape(context.job_id)}. You receive this because of a report "
+        f'<p style="color:#64748b">Job {html.escape(context.job_id)}. You receive this because of a report '
         "subscription.</p></body></html>"
     )
     return _message(context.recipient, subject, "\n".join(lines), body_html, context.delivery_id)
@@ -82,7 +84,7 @@ def failure_message(recipient: str, title: str, job_id: str, step: str, cause: s
     """The note to a subscription's owner that a run failed for good."""
     url = f"{get_settings().api_base_url.rstrip('/')}/api/jobs/{job_id}"
     text = (
-        f"The report \"{title}\" could not be produced: the {step} step failed.\n\nCause: {cause}\n\n"
+        f'The report "{title}" could not be produced: the {step} step failed.\n\nCause: {cause}\n\n'
         f"Job status: {url}\nThe operations team has the failure in the pipeline's dead-letter queue."
     )
     body_html = (
@@ -118,7 +120,9 @@ def send_message(message: EmailMessage) -> ChannelReceipt:
         status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400))
         if code in TRANSIENT_CODES or status >= 500:
             raise TransientError(f"SES {code}: {error.response['Error'].get('Message', '')}") from error
-        raise PermanentError(f"SES refused the message ({code}): {error.response['Error'].get('Message', '')}") from error
+        raise PermanentError(
+            f"SES refused the message ({code}): {error.response['Error'].get('Message', '')}"
+        ) from error
     except (ConnectionError, ReadTimeoutError, BotoCoreError) as error:
         raise TransientError(f"SES unreachable: {error}") from error
     message_id = str(reply["MessageId"])

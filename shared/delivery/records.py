@@ -89,11 +89,19 @@ def claim(tenant_id: str, delivery_id: str, now: str) -> DeliveryRecord | None:
         UpdateExpression="SET #status = :sending, updatedAt = :now ADD attempts :one",
         ConditionExpression="#status IN (:created, :failed)",
         ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":sending": "sending", ":now": now, ":one": 1, ":created": "created", ":failed": "failed"},
+        ExpressionAttributeValues={
+            ":sending": "sending",
+            ":now": now,
+            ":one": 1,
+            ":created": "created",
+            ":failed": "failed",
+        },
     )
 
 
-def mark_delivered(tenant_id: str, delivery_id: str, detail: str, external_id: str | None, now: str) -> DeliveryRecord | None:
+def mark_delivered(
+    tenant_id: str, delivery_id: str, detail: str, external_id: str | None, now: str
+) -> DeliveryRecord | None:
     return _update(
         tenant_id,
         delivery_id,

@@ -75,7 +75,7 @@ def context_of(record: DeliveryRecord) -> DeliveryContext:
         job_id=record.jobId,
         subscription_id=record.subscriptionId,
         owner_id=record.ownerId,
-        channel=record.channel,  # type: ignore[arg-type]
+        channel=record.channel,
         recipient=record.recipient,
         config=record.config,
     )
@@ -161,4 +161,6 @@ def notify_owner_of_failure(job: Job) -> DeliveryRecord | None:
     except (TransientError, PermanentError) as error:
         records.mark_failed(job.tenantId, delivery_id, str(error), isinstance(error, TransientError), now)
         raise
-    return records.mark_delivered(job.tenantId, delivery_id, receipt.detail, receipt.external_id, clock.iso(clock.now()))
+    return records.mark_delivered(
+        job.tenantId, delivery_id, receipt.detail, receipt.external_id, clock.iso(clock.now())
+    )

@@ -23,8 +23,8 @@ from shared.jobs.models import (
     RunStarted,
 )
 from shared.pipeline.executions import start_run
-from shared.pipeline.spec import period_of
 from shared.pipeline.sources import source_for
+from shared.pipeline.spec import period_of
 from shared.settings import get_settings
 from shared.subscriptions.models import ReportFormat, Subscription
 
@@ -79,7 +79,9 @@ def job_for_slot(subscription: Subscription, scheduled_for: str, kind: JobKind) 
     )
 
 
-def create_job_for_slot(subscription: Subscription, scheduled_for: str, kind: JobKind = "scheduled") -> tuple[Job, bool]:
+def create_job_for_slot(
+    subscription: Subscription, scheduled_for: str, kind: JobKind = "scheduled"
+) -> tuple[Job, bool]:
     """The job of this slot, written with a conditional put; (the job, whether this call created it)."""
     job = job_for_slot(subscription, scheduled_for, kind)
     if store.put_new(job):
@@ -205,7 +207,9 @@ def download_location(caller: Caller, export_id: str, fmt: ReportFormat | None) 
     if job is None:
         raise NotFound(f"no export {export_id}")
     if not caller.is_admin and job.ownerId != caller.sub:
-        recipients = {d.recipient.lower() for d in delivery_records.list_for_job(job.jobId) if d.tenantId == caller.tenant}
+        recipients = {
+            d.recipient.lower() for d in delivery_records.list_for_job(job.jobId) if d.tenantId == caller.tenant
+        }
         if not caller.email or caller.email.lower() not in recipients:
             raise NotFound(f"no export {export_id}")
     if job.status != "completed" or not job.artifacts:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from shared.catalog.model import Queue
 from shared.catalog.pipeline import (
     PIPELINE_AGGREGATE,
     PIPELINE_COMPLETE,
@@ -18,7 +19,6 @@ from shared.catalog.pipeline import (
     PIPELINE_RENDER,
     PIPELINE_START,
 )
-from shared.catalog.model import Queue
 
 ASL_PATH = Path(__file__).with_name("report_pipeline.asl.json")
 STATE_MACHINE_NAME = "report-pipeline"

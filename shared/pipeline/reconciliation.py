@@ -67,7 +67,7 @@ def _artifact_keys(now_iso: str) -> set[str]:
     for status in ("completed", "failed", "processing"):
         cursor: str | None = None
         while True:
-            jobs, cursor = job_store.list_by_status(status, 100, cursor)  # type: ignore[arg-type]
+            jobs, cursor = job_store.list_by_status(status, 100, cursor)
             keys |= {a.key for j in jobs for a in j.artifacts if a.expiresAt > now_iso}
             if not cursor:
                 break

@@ -85,7 +85,9 @@ class ReportSource(Protocol):
         """The figures and rows the document shows."""
         ...
 
-    def build_document(self, spec: ReportSpec, aggregated: JsonValue, purpose: Literal["pdf", "csv", "xlsx"]) -> Document:
+    def build_document(
+        self, spec: ReportSpec, aggregated: JsonValue, purpose: Literal["pdf", "csv", "xlsx"]
+    ) -> Document:
         """The document for one format: a PDF shows the summary, charts and files; CSV takes the document's first
         table (the underlying rows); XLSX one sheet per table."""
         ...

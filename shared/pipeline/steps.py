@@ -22,8 +22,8 @@ from shared.jobs import store as job_store
 from shared.jobs.models import Job, JobError
 from shared.observability import logger, metrics
 from shared.pipeline import workspace
-from shared.pipeline.spec import ReportSpec
 from shared.pipeline.sources import source_for
+from shared.pipeline.spec import ReportSpec
 from shared.pipeline.state import DeliveryItem, FailedRun, RunInput, RunState
 from shared.settings import get_settings
 from shared.subscriptions import logic as subscriptions
@@ -201,11 +201,15 @@ def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
     run = FailedRun.model_validate(event)
     error_name = str(run.error.get("Error") or "Error")
     cause = _cause(run.error)
-    job_id = run.jobId or (jobs.job_id_for(run.subscriptionId, run.scheduledFor) if run.subscriptionId and run.scheduledFor else None)
+    job_id = run.jobId or (
+        jobs.job_id_for(run.subscriptionId, run.scheduledFor) if run.subscriptionId and run.scheduledFor else None
+    )
     job = job_store.get(run.tenantId, job_id) if run.tenantId and job_id else None
     step = job.step if job else "start"
     if job is not None:
-        failed = job_store.fail(job.tenantId, job.jobId, JobError(step=step, cause=cause, error=error_name), clock.iso(clock.now()))
+        failed = job_store.fail(
+            job.tenantId, job.jobId, JobError(step=step, cause=cause, error=error_name), clock.iso(clock.now())
+        )
         current = failed or job_store.get(job.tenantId, job.jobId)
         if failed is not None:
             metrics.add_metric(name="JobsFailed", unit="Count", value=1)

@@ -24,7 +24,9 @@ def prefix(tenant_id: str, job_id: str) -> str:
 def put_json(tenant_id: str, job_id: str, name: str, value: Any) -> str:
     key = f"{prefix(tenant_id, job_id)}{name}.json"
     body = json.dumps(value, separators=(",", ":"), default=str).encode()
-    client("s3").put_object(Bucket=bucket(), Key=key, Body=body, ContentType="application/json", ServerSideEncryption="aws:kms")
+    client("s3").put_object(
+        Bucket=bucket(), Key=key, Body=body, ContentType="application/json", ServerSideEncryption="aws:kms"
+    )
     return key
 
 

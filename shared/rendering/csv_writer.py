@@ -32,7 +32,7 @@ class _Counter(io.RawIOBase):
 def render_csv(table: TableBlock, out: BinaryIO) -> RenderResult:
     """Write the header and at most `row_limit` rows; dates as ISO-8601, booleans as true/false."""
     counter = _Counter(out)
-    text = io.TextIOWrapper(io.BufferedWriter(counter, 64 * 1024), encoding="utf-8", newline="")
+    text = io.TextIOWrapper(io.BufferedWriter(counter, 64 * 1024), encoding="utf-8", newline="")  # type: ignore[type-var]
     writer = csv.writer(text)
     writer.writerow([c.title for c in table.columns])
     keys = [c.key for c in table.columns]
@@ -60,5 +60,5 @@ def _csv_value(value: object) -> object:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[attr-defined]
+        return value.isoformat()
     return value

@@ -277,5 +277,9 @@ def render_pdf(document: Document, out: BinaryIO) -> RenderResult:
     data = bytes(pdf.output())
     out.write(data)
     return RenderResult(
-        content_type=CONTENT_TYPE, size_bytes=len(data), rows_written=rows_written, truncated=truncated, pages=pdf.pages_count
+        content_type=CONTENT_TYPE,
+        size_bytes=len(data),
+        rows_written=rows_written,
+        truncated=truncated,
+        pages=pdf.pages_count,
     )

@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from shared.rendering.cells import is_truncated, truncation_notice
-from shared.rendering.document import Document, RenderResult, SummaryBlock, TableBlock
+from shared.rendering.document import Document, RenderResult, SummaryBlock
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BOLD = Font(bold=True)
@@ -67,6 +67,6 @@ def render_xlsx(document: Document, out: BinaryIO) -> RenderResult:
             sheet.append([])
             sheet.append([truncation_notice(table, written)])
     start = out.tell() if out.seekable() else 0
-    workbook.save(out)  # type: ignore[arg-type]
+    workbook.save(out)
     size = (out.tell() - start) if out.seekable() else 0
     return RenderResult(content_type=CONTENT_TYPE, size_bytes=size, rows_written=rows_written, truncated=truncated)

@@ -90,7 +90,9 @@ def get(caller: Caller, subscription_id: str) -> Subscription:
     return found
 
 
-def list_subscriptions(caller: Caller, limit: int = 50, cursor: str | None = None, everyone: bool = False) -> SubscriptionPage:
+def list_subscriptions(
+    caller: Caller, limit: int = 50, cursor: str | None = None, everyone: bool = False
+) -> SubscriptionPage:
     """The caller's subscriptions, newest first; `everyone` (admins only) lists the whole tenant's."""
     size = min(max(limit, 1), MAX_PAGE)
     if everyone:
@@ -133,7 +135,9 @@ def resume(caller: Caller, subscription_id: str) -> Subscription:
 def toggle(caller: Caller, subscription_id: str) -> Subscription:
     """Seed 004's `PATCH /api/reports/schedules/{id}/toggle`."""
     current = get(caller, subscription_id)
-    return update(caller, subscription_id, SubscriptionUpdate(status="paused" if current.status == "active" else "active"))
+    return update(
+        caller, subscription_id, SubscriptionUpdate(status="paused" if current.status == "active" else "active")
+    )
 
 
 def delete(caller: Caller, subscription_id: str) -> None:

@@ -10,6 +10,7 @@ from shared.delivery.channel import ChannelName
 
 ReportFormat = Literal["pdf", "csv", "xlsx"]
 FileType = Literal["txt", "jpg", "png", "pdf"]
+ALL_FILE_TYPES: tuple[FileType, ...] = ("txt", "jpg", "png", "pdf")
 DateRange = Literal["last_week", "last_7_days", "last_30_days", "month_to_date"]
 SubscriptionStatus = Literal["active", "paused"]
 
@@ -19,11 +20,15 @@ REPORT_TYPE_ALIASES = {"weekly": "clinical_weekly"}
 """Seed 001 says `"reportType": "weekly"`: the clinical-trial weekly summary."""
 
 
+def _pdf_only() -> list[ReportFormat]:
+    return ["pdf"]
+
+
 class ReportFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dateRange: DateRange = "last_week"
-    fileTypes: list[FileType] = Field(default_factory=lambda: ["txt", "jpg", "png", "pdf"])
+    fileTypes: list[FileType] = Field(default_factory=lambda: list(ALL_FILE_TYPES))
     trialId: str | None = Field(None, min_length=1, max_length=64)
     parameters: dict[str, str | int | float | bool] = Field(default_factory=dict)
     """Parameters of a saved report definition (reportType `report`)."""
@@ -70,7 +75,7 @@ class SubscriptionCreate(_ReportFields):
     reportType: str = Field("clinical_weekly", min_length=1, max_length=64)
     reportId: str | None = Field(None, max_length=64)
     filters: ReportFilters = Field(default_factory=ReportFilters)
-    formats: list[ReportFormat] = Field(default_factory=lambda: ["pdf"], min_length=1)
+    formats: list[ReportFormat] = Field(default_factory=_pdf_only, min_length=1)
     channels: list[ChannelSpec] | None = Field(None, max_length=10)
     """Defaults to an email to the caller (the token's `email`)."""
     schedule: Schedule = Field(default_factory=Schedule)

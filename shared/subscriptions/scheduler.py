@@ -70,7 +70,9 @@ def put_schedule(subscription: Subscription) -> None:
 def delete_schedule(subscription_id: str) -> None:
     """Remove the schedule and so every future run; a schedule already gone is fine."""
     try:
-        client("scheduler").delete_schedule(Name=schedule_name(subscription_id), GroupName=get_settings().schedule_group)
+        client("scheduler").delete_schedule(
+            Name=schedule_name(subscription_id), GroupName=get_settings().schedule_group
+        )
     except ClientError as error:
         if error.response["Error"]["Code"] != "ResourceNotFoundException":
             raise

@@ -78,7 +78,9 @@ def chart_image(seed: int, kind: str = "png") -> tuple[bytes, str]:
 
 def _directory(tenant_id: str, trial_id: str, name: str, members: tuple[str, ...]) -> list[dict[str, Any]]:
     key = store.directory_key(tenant_id)
-    items: list[dict[str, Any]] = [{"trialKey": key, "recordKey": f"trial#{trial_id}", "trialId": trial_id, "name": name}]
+    items: list[dict[str, Any]] = [
+        {"trialKey": key, "recordKey": f"trial#{trial_id}", "trialId": trial_id, "name": name}
+    ]
     items += [
         {"trialKey": key, "recordKey": f"member#{user}#{trial_id}", "trialId": trial_id, "userId": user}
         for user in members
@@ -219,7 +221,10 @@ def _generate_files(
             kind = ("txt", "png", "jpg", "txt")[count % 4]
             if kind == "txt":
                 text = rng.choice(NOTE_TEMPLATES).format(
-                    p=pid, w=(captured - first_week).days // 7 + 1, site=site_name, adh=rng.randint(80, 100),
+                    p=pid,
+                    w=(captured - first_week).days // 7 + 1,
+                    site=site_name,
+                    adh=rng.randint(80, 100),
                     term=rng.choice(AE_TERMS).lower(),
                 )
                 body, content_type, title = text.encode(), "text/plain; charset=utf-8", f"Visit note {pid}"

@@ -82,8 +82,10 @@ class ClinicalWeekly:
         """A user receives reports of the trials they are enrolled in; an admin those of any trial of the tenant."""
         trial_id = filters.trialId
         if trial_id is None:
-            trials = store.trials_of_tenant(caller.tenant) if caller.is_admin else store.trials_of_member(
-                caller.tenant, caller.sub
+            trials = (
+                store.trials_of_tenant(caller.tenant)
+                if caller.is_admin
+                else store.trials_of_member(caller.tenant, caller.sub)
             )
             if not trials:
                 raise Forbidden("you are not enrolled in any clinical trial, so there is no trial report to receive")
@@ -108,7 +110,9 @@ class ClinicalWeekly:
             raise PermanentError(f"trial {trial_id} no longer exists")
         first, last = spec.period.start.isoformat(), spec.period.end.isoformat()
         files = [
-            f for f in store.files_between(spec.tenantId, trial_id, first, last) if f["fileType"] in spec.filters.fileTypes
+            f
+            for f in store.files_between(spec.tenantId, trial_id, first, last)
+            if f["fileType"] in spec.filters.fileTypes
         ]
         for meta in files:
             if meta["fileType"] == "txt":
@@ -182,7 +186,9 @@ class ClinicalWeekly:
             "sites": list(per_site.values()),
             "measurementStats": stats,
             "visits": sorted(fetched["visits"], key=lambda v: (v["plannedOn"], v["visitId"])),
-            "measurements": sorted(fetched["measurements"], key=lambda m: (m["takenOn"], m["participantId"], m["kind"])),
+            "measurements": sorted(
+                fetched["measurements"], key=lambda m: (m["takenOn"], m["participantId"], m["kind"])
+            ),
             "adverseEvents": events,
             "notes": [
                 {"title": f["title"], "capturedOn": f["capturedOn"], "text": f.get("text", "")}
@@ -201,7 +207,9 @@ class ClinicalWeekly:
             ],
         }
 
-    def build_document(self, spec: ReportSpec, aggregated: JsonValue, purpose: Literal["pdf", "csv", "xlsx"]) -> Document:
+    def build_document(
+        self, spec: ReportSpec, aggregated: JsonValue, purpose: Literal["pdf", "csv", "xlsx"]
+    ) -> Document:
         limit = spec.rowLimit
         measurements = _table("Measurements", MEASUREMENT_COLUMNS, aggregated["measurements"], limit)
         document = Document(

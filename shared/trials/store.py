@@ -53,7 +53,8 @@ def get_trial(tenant_id: str, trial_id: str) -> dict[str, Any] | None:
 
 def trials_of_tenant(tenant_id: str) -> list[str]:
     items = _query_all(
-        _records(), KeyConditionExpression=Key("trialKey").eq(directory_key(tenant_id)) & Key("recordKey").begins_with("trial#")
+        _records(),
+        KeyConditionExpression=Key("trialKey").eq(directory_key(tenant_id)) & Key("recordKey").begins_with("trial#"),
     )
     return [i["trialId"] for i in items]
 
@@ -68,9 +69,7 @@ def trials_of_member(tenant_id: str, user_id: str) -> list[str]:
 
 
 def is_member(tenant_id: str, trial_id: str, user_id: str) -> bool:
-    item = _records().get_item(
-        Key={"trialKey": directory_key(tenant_id), "recordKey": f"member#{user_id}#{trial_id}"}
-    )
+    item = _records().get_item(Key={"trialKey": directory_key(tenant_id), "recordKey": f"member#{user_id}#{trial_id}"})
     return "Item" in item
 
 

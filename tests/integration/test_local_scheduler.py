@@ -24,7 +24,9 @@ def alice(clean: LocalRuntime, token: TokenFactory) -> ApiClient:
 
 
 def _subscribe(api: ApiClient, cron: str, timezone: str) -> str:
-    reply = api.post("/api/subscriptions", {"filters": {"trialId": TRIAL}, "schedule": {"cron": cron, "timezone": timezone}})
+    reply = api.post(
+        "/api/subscriptions", {"filters": {"trialId": TRIAL}, "schedule": {"cron": cron, "timezone": timezone}}
+    )
     assert reply.status == 201, reply.body
     return str(reply.json["subscriptionId"])
 

@@ -74,7 +74,12 @@ def test_subscribe_run_now_email_link_and_valid_files(clean: LocalRuntime, token
         assert title in text, f"page {number} lacks the header"
         assert f"Page {number} of {pages}" in text
     everything = "\n".join(p.extract_text() for p in pdf.pages)
-    for heading in ("Key figures", "Visits planned and done by site", "Measurement statistics by site", "Adverse events"):
+    for heading in (
+        "Key figures",
+        "Visits planned and done by site",
+        "Measurement statistics by site",
+        "Adverse events",
+    ):
         assert heading in everything
     assert any(page.images for page in pdf.pages), "the related images are in the PDF"
 

@@ -61,7 +61,9 @@ def test_a_user_may_not_subscribe_to_a_trial_they_are_not_enrolled_in(alice: Api
     assert "not enrolled in trial T-200" in reply.json["message"]
 
 
-def test_an_admin_may_subscribe_to_any_trial_of_the_tenant_but_not_an_unknown_one(alice: ApiClient, token: TokenFactory) -> None:
+def test_an_admin_may_subscribe_to_any_trial_of_the_tenant_but_not_an_unknown_one(
+    alice: ApiClient, token: TokenFactory
+) -> None:
     admin = token(sub="admin-1", role="admin", email="admin@example.com")
     assert alice.post("/api/subscriptions", {"filters": {"trialId": "T-200"}}, token=admin).status == 201
     unknown = alice.post("/api/subscriptions", {"filters": {"trialId": "T-999"}}, token=admin)

@@ -1,3 +1,4 @@
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -89,15 +90,22 @@ def test_weekly_monday_nine_across_london_spring_forward_and_fall_back_weeks() -
 
 def test_a_run_in_the_skipped_spring_hour_fires_once_right_after_the_jump() -> None:
     runs = cron.next_runs("30 2 * * *", "America/New_York", datetime(2026, 3, 7, 12, tzinfo=UTC), 3)
-    assert [r.strftime("%m-%d %H:%M %z") for r in runs] == ["03-08 03:00 -0400", "03-09 02:30 -0400", "03-10 02:30 -0400"]
+    assert [r.strftime("%m-%d %H:%M %z") for r in runs] == [
+        "03-08 03:00 -0400",
+        "03-09 02:30 -0400",
+        "03-10 02:30 -0400",
+    ]
 
 
 @pytest.mark.parametrize("timezone", ["America/New_York", "Europe/London"])
 def test_a_run_in_the_repeated_autumn_hour_fires_once(timezone: str) -> None:
-    start = {"America/New_York": datetime(2026, 10, 30, tzinfo=UTC), "Europe/London": datetime(2026, 10, 23, tzinfo=UTC)}
+    start = {
+        "America/New_York": datetime(2026, 10, 30, tzinfo=UTC),
+        "Europe/London": datetime(2026, 10, 23, tzinfo=UTC),
+    }
     runs = cron.next_runs("30 1 * * *", timezone, start[timezone], 4)
     assert len({r.date() for r in runs}) == 4
-    gaps = {b.astimezone(UTC) - a.astimezone(UTC) for a, b in zip(runs, runs[1:], strict=False)}
+    gaps = {b.astimezone(UTC) - a.astimezone(UTC) for a, b in itertools.pairwise(runs)}
     assert gaps <= {timedelta(hours=24), timedelta(hours=25)}
 
 

@@ -32,7 +32,9 @@ COLUMNS = [
 
 
 def _rows(count: int) -> list[dict[str, object]]:
-    return [{"n": i, "name": f"row {i} \u2014 caf\u00e9", "day": date(2026, 1, 1), "ok": i % 2 == 0} for i in range(count)]
+    return [
+        {"n": i, "name": f"row {i} \u2014 caf\u00e9", "day": date(2026, 1, 1), "ok": i % 2 == 0} for i in range(count)
+    ]
 
 
 def _png() -> bytes:
@@ -68,8 +70,11 @@ def test_pdf_has_header_footer_on_every_page_and_repeats_the_table_header() -> N
         text = page.extract_text()
         assert "Quarterly test report" in text
         assert f"Page {number} of {len(reader.pages)}" in text
-    table_pages = [p.extract_text() for p in reader.pages if "row 150" in p.extract_text() or "row 299" in p.extract_text()]
-    assert table_pages and all("Number Name Day OK" in t for t in table_pages)
+    table_pages = [
+        p.extract_text() for p in reader.pages if "row 150" in p.extract_text() or "row 299" in p.extract_text()
+    ]
+    assert table_pages
+    assert all("Number Name Day OK" in t for t in table_pages)
     assert any(p.images for p in reader.pages)
 
 
@@ -92,7 +97,9 @@ def test_csv_streams_the_header_and_at_most_the_limit() -> None:
     assert rows[0] == ["Number", "Name", "Day", "OK"]
     assert rows[1] == ["0", "row 0 \u2014 caf\u00e9", "2026-01-01", "true"]
     assert len(rows) == 26
-    assert result.truncated and result.rows_written == 25 and result.size_bytes == len(out.getvalue())
+    assert result.truncated
+    assert result.rows_written == 25
+    assert result.size_bytes == len(out.getvalue())
 
 
 def test_xlsx_has_a_cover_sheet_a_sheet_per_table_and_the_limit_notice() -> None:
@@ -104,6 +111,7 @@ def test_xlsx_has_a_cover_sheet_a_sheet_per_table_and_the_limit_notice() -> None
     assert rows[0] == ("Number", "Name", "Day", "OK")
     assert rows[1][0] == 0
     assert rows[-1][0] == "Showing the first 30 of 40 rows: the report's row limit is 30."
-    assert result.rows_written == 30 and result.truncated
+    assert result.rows_written == 30
+    assert result.truncated
     cover = [r for r in workbook["Report"].iter_rows(values_only=True)]
     assert cover[0][0] == "Quarterly test report"
