@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from local.demo_trials import load_trials
 from local.progress import Steps
 
 DemoLoader = Callable[[TextIO], str]
 """Loads one kind of demo data into the local AWS, printing progress to the stream; returns a one-line summary."""
 
-LOADERS: list[tuple[str, DemoLoader]] = []
+LOADERS: list[tuple[str, DemoLoader]] = [("clinical trials and report subscriptions", load_trials)]
 
 
 def load_all(stream: TextIO) -> list[str]:
