@@ -17,6 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LOCAL_STATE_DIR", tempfile.mkdtemp(prefix="bench-pipeline-"))
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ReportPlatform")
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
 
 from local import outbox
 from local.runtime import LocalRuntime

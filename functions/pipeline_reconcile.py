@@ -16,7 +16,7 @@ def _run(event: dict[str, Any], _context: Any) -> dict[str, Any]:
         metrics.add_metric(name=f"{pair.name}-objects-without-metadata", unit=MetricUnit.Count, value=pair.orphanCount)
         metrics.add_metric(name=f"{pair.name}-metadata-without-objects", unit=MetricUnit.Count, value=pair.missingCount)
         if pair.orphanCount or pair.missingCount:
-            logger.warning("S3 and metadata disagree", extra=pair.model_dump())
+            logger.warning("S3 and metadata disagree", extra={"mismatch": pair.model_dump()})
     return report.model_dump()
 
 

@@ -38,4 +38,4 @@ def load_trials(stream: TextIO) -> str:
             schedule=Schedule(cron="0 7 * * *", timezone="Europe/London"),
         ),
     )
-    return f"{summary.line()}; subscriptions {weekly.subscriptionId} (weekly PDF), {daily.subscriptionId} (daily CSV/XLSX)"
+    return f"{summary.line()}; subscriptions {weekly.subscriptionId} (weekly PDF), {daily.subscriptionId} (daily data)"
