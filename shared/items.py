@@ -52,3 +52,18 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not isinstance(key, dict) or not all(isinstance(v, str | int) for v in key.values()):
         raise InvalidInput("the cursor is not one this API gave out")
     return to_item(key)
+
+
+def conditional_check_failed(error: Exception) -> bool:
+    """Whether a DynamoDB write was refused by its ConditionExpression (the race it guards against was lost)."""
+    response = getattr(error, "response", None) or {}
+    return bool(response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
+
+
+def query_page(table: Any, params: dict[str, Any], cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of a Query from an opaque cursor: the plain items and the next cursor (None on the last page)."""
+    start = decode_cursor(cursor)
+    if start:
+        params = {**params, "ExclusiveStartKey": start}
+    page = table.query(**params)
+    return [from_item(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))

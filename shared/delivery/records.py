@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from shared.aws import resource
 from shared.catalog.pipeline import DELIVERIES
-from shared.items import from_item, to_item
+from shared.items import conditional_check_failed, from_item, to_item
 from shared.settings import get_settings
 
 DeliveryStatus = Literal["created", "sending", "delivered", "failed"]
@@ -42,10 +42,6 @@ def _table() -> Any:
     return resource("dynamodb").Table(get_settings().name_of(DELIVERIES))
 
 
-def _conditional_failed(error: ClientError) -> bool:
-    return bool(error.response["Error"]["Code"] == "ConditionalCheckFailedException")
-
-
 def _key(tenant_id: str, delivery_id: str) -> dict[str, str]:
     return {"tenantId": tenant_id, "deliveryId": delivery_id}
 
@@ -57,7 +53,7 @@ def create(record: DeliveryRecord) -> DeliveryRecord:
             Item=to_item(record.model_dump(mode="json")), ConditionExpression="attribute_not_exists(deliveryId)"
         )
     except ClientError as error:
-        if not _conditional_failed(error):
+        if not conditional_check_failed(error):
             raise
         existing = get(record.tenantId, record.deliveryId)
         if existing is None:
@@ -75,7 +71,7 @@ def _update(tenant_id: str, delivery_id: str, **params: Any) -> DeliveryRecord |
     try:
         reply = _table().update_item(Key=_key(tenant_id, delivery_id), ReturnValues="ALL_NEW", **params)
     except ClientError as error:
-        if _conditional_failed(error):
+        if conditional_check_failed(error):
             return None
         raise
     return DeliveryRecord.model_validate(from_item(reply["Attributes"]))

@@ -8,17 +8,13 @@ from botocore.exceptions import ClientError
 
 from shared.aws import resource
 from shared.catalog.pipeline import JOBS
-from shared.items import decode_cursor, encode_cursor, from_item, to_item
+from shared.items import conditional_check_failed, from_item, query_page, to_item
 from shared.jobs.models import ArtifactRecord, Job, JobError, JobStatus
 from shared.settings import get_settings
 
 
 def _table() -> Any:
     return resource("dynamodb").Table(get_settings().name_of(JOBS))
-
-
-def _conditional_failed(error: ClientError) -> bool:
-    return bool(error.response["Error"]["Code"] == "ConditionalCheckFailedException")
 
 
 def _model(item: dict[str, Any]) -> Job:
@@ -34,7 +30,7 @@ def put_new(job: Job) -> bool:
     try:
         _table().put_item(Item=to_item(job.model_dump(mode="json")), ConditionExpression="attribute_not_exists(jobId)")
     except ClientError as error:
-        if _conditional_failed(error):
+        if conditional_check_failed(error):
             return False
         raise
     return True
@@ -50,7 +46,7 @@ def _update(tenant_id: str, job_id: str, **params: Any) -> Job | None:
     try:
         reply = _table().update_item(Key=_key(tenant_id, job_id), ReturnValues="ALL_NEW", **params)
     except ClientError as error:
-        if _conditional_failed(error):
+        if conditional_check_failed(error):
             return None
         raise
     return _model(reply["Attributes"])
@@ -146,11 +142,8 @@ def fail(tenant_id: str, job_id: str, error: JobError, now: str) -> Job | None:
 
 
 def _page(params: dict[str, Any], cursor: str | None) -> tuple[list[Job], str | None]:
-    start = decode_cursor(cursor)
-    if start:
-        params["ExclusiveStartKey"] = start
-    page = _table().query(**params)
-    return [_model(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+    items, next_cursor = query_page(_table(), params, cursor)
+    return [Job.model_validate(i) for i in items], next_cursor
 
 
 def list_for_subscription(

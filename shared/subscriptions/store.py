@@ -9,17 +9,13 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.pipeline import SUBSCRIPTIONS
 from shared.errors import Conflict
-from shared.items import decode_cursor, encode_cursor, from_item, to_item
+from shared.items import conditional_check_failed, from_item, query_page, to_item
 from shared.settings import get_settings
 from shared.subscriptions.models import Subscription
 
 
 def _table() -> Any:
     return resource("dynamodb").Table(get_settings().name_of(SUBSCRIPTIONS))
-
-
-def _conditional_failed(error: ClientError) -> bool:
-    return bool(error.response["Error"]["Code"] == "ConditionalCheckFailedException")
 
 
 def _item(subscription: Subscription) -> dict[str, Any]:
@@ -38,7 +34,7 @@ def put_new(subscription: Subscription) -> None:
     try:
         _table().put_item(Item=_item(subscription), ConditionExpression="attribute_not_exists(subscriptionId)")
     except ClientError as error:
-        if _conditional_failed(error):
+        if conditional_check_failed(error):
             raise Conflict(f"subscription {subscription.subscriptionId} already exists") from None
         raise
 
@@ -57,7 +53,7 @@ def replace(subscription: Subscription, expected_updated_at: str) -> None:
             ExpressionAttributeValues={":seen": expected_updated_at},
         )
     except ClientError as error:
-        if _conditional_failed(error):
+        if conditional_check_failed(error):
             raise Conflict("the subscription changed meanwhile; read it again and retry") from None
         raise
 
@@ -76,35 +72,35 @@ def record_run(tenant_id: str, subscription_id: str, ran_at: str, next_run_at: s
             ExpressionAttributeValues={":ran": ran_at, ":next": next_run_at, ":now": updated_at, ":one": 1},
         )
     except ClientError as error:
-        if not _conditional_failed(error):
+        if not conditional_check_failed(error):
             raise
 
 
 def list_for_owner(
     tenant_id: str, owner_id: str, limit: int, cursor: str | None
 ) -> tuple[list[Subscription], str | None]:
-    params: dict[str, Any] = {
-        "IndexName": "owner-index",
-        "KeyConditionExpression": "ownerKey = :owner",
-        "ExpressionAttributeValues": {":owner": f"{tenant_id}#{owner_id}"},
-        "ScanIndexForward": False,
-        "Limit": limit,
-    }
-    start = decode_cursor(cursor)
-    if start:
-        params["ExclusiveStartKey"] = start
-    page = _table().query(**params)
-    return [_model(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+    items, next_cursor = query_page(
+        _table(),
+        {
+            "IndexName": "owner-index",
+            "KeyConditionExpression": "ownerKey = :owner",
+            "ExpressionAttributeValues": {":owner": f"{tenant_id}#{owner_id}"},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        },
+        cursor,
+    )
+    return [_model(i) for i in items], next_cursor
 
 
 def list_for_tenant(tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Subscription], str | None]:
-    params: dict[str, Any] = {
-        "KeyConditionExpression": "tenantId = :tenant",
-        "ExpressionAttributeValues": {":tenant": tenant_id},
-        "Limit": limit,
-    }
-    start = decode_cursor(cursor)
-    if start:
-        params["ExclusiveStartKey"] = start
-    page = _table().query(**params)
-    return [_model(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+    items, next_cursor = query_page(
+        _table(),
+        {
+            "KeyConditionExpression": "tenantId = :tenant",
+            "ExpressionAttributeValues": {":tenant": tenant_id},
+            "Limit": limit,
+        },
+        cursor,
+    )
+    return [_model(i) for i in items], next_cursor
