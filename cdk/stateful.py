@@ -9,6 +9,7 @@ from cdk.analytics import AnalyticsConstruct
 from cdk.config import DeployConfig
 from cdk.nag import acknowledge
 from cdk.storage import StorageConstruct
+from shared import catalog
 
 
 class StatefulStack(Stack):
@@ -19,3 +20,10 @@ class StatefulStack(Stack):
         self.analytics = AnalyticsConstruct(self, "Analytics", self.storage, config.stage)
         for dlq in self.storage.dlqs.values():
             acknowledge(dlq, "AwsSolutions-SQS3", "This queue is a dead-letter queue; it needs none of its own.")
+        for spec in catalog.QUEUES:
+            if not spec.dlq_env_var:
+                acknowledge(
+                    self.storage.queues[spec.id],
+                    "AwsSolutions-SQS3",
+                    "This queue is itself a dead-letter queue (failed runs, undeliverable schedule firings).",
+                )

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from local.analytics_demo import load_analytics
 from local.delivery_demo import load_demo_deliveries
+from local.demo_trials import load_trials
 from local.notifications_demo import load_notifications
 from local.progress import Steps
 
@@ -16,6 +17,7 @@ DemoLoader = Callable[[TextIO], str]
 LOADERS: list[tuple[str, DemoLoader]] = [
     ("notification reports", load_notifications),
     ("analytics", load_analytics),
+    ("clinical trials and report subscriptions", load_trials),
     ("deliveries (inbox items, distribution stats)", load_demo_deliveries),
 ]
 

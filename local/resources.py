@@ -10,10 +10,14 @@ from typing import Any
 
 from shared import catalog
 from shared.aws import client
+from shared.catalog.pipeline import SCHEDULER_DLQ
+from shared.pipeline import definition
 from shared.settings import get_settings, reset_settings
 
 PREFIX = "rp-local"
 LAMBDA_ROLE = "rp-local-lambda"
+STATES_ROLE = "rp-local-states"
+SCHEDULER_ROLE = "rp-local-scheduler"
 
 
 def physical_name(resource_id: str) -> str:
@@ -100,20 +104,19 @@ def _stub_zip() -> bytes:
     return buffer.getvalue()
 
 
+def create_role(name: str, service: str) -> str:
+    """An IAM role the local AWS accepts (it checks existence, not permissions)."""
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+    }
+    arn: str = client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(document))["Role"]["Arn"]
+    return arn
+
+
 def create_functions() -> dict[str, str]:
     """Registers every catalogued function with the local Lambda, so state machines can invoke them by ARN."""
-    iam = client("iam")
-    role_arn = iam.create_role(
-        RoleName=LAMBDA_ROLE,
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                ],
-            }
-        ),
-    )["Role"]["Arn"]
+    role_arn = create_role(LAMBDA_ROLE, "lambda.amazonaws.com")
     lam = client("lambda")
     code = _stub_zip()
     arns: dict[str, str] = {}
@@ -147,6 +150,27 @@ def create_all() -> dict[str, str]:
         env.update(create_queue(queue))
     os.environ.update(env)
     reset_settings()
-    create_functions()
+    arns = create_functions()
+    env.update(create_pipeline(arns, env))
+    os.environ.update(env)
+    reset_settings()
     verify_sender()
     return env
+
+
+def create_pipeline(function_arns: dict[str, str], env: dict[str, str]) -> dict[str, str]:
+    """The report state machine from the same ASL file CDK deploys, and the Scheduler group its schedules live in."""
+    queue_urls = {q.id: env[q.env_var] for q in catalog.QUEUES}
+    state_machine_arn = client("stepfunctions").create_state_machine(
+        name=definition.STATE_MACHINE_NAME,
+        definition=definition.fill(definition.substitutions(function_arns, queue_urls)),
+        roleArn=create_role(STATES_ROLE, "states.amazonaws.com"),
+        type="STANDARD",
+    )["stateMachineArn"]
+    client("scheduler").create_schedule_group(Name=get_settings().schedule_group)
+    dlq_arn = client("sqs").get_queue_attributes(QueueUrl=env[SCHEDULER_DLQ.env_var], AttributeNames=["QueueArn"])
+    return {
+        "STATE_MACHINE_ARN": state_machine_arn,
+        "SCHEDULER_ROLE_ARN": create_role(SCHEDULER_ROLE, "scheduler.amazonaws.com"),
+        "SCHEDULER_DLQ_ARN": dlq_arn["Attributes"]["QueueArn"],
+    }

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+from local import outbox
 from local.aws import LocalAws
 from local.crons import Clockwork, Ticker, fire_due_crons
 from local.http_adapter import LocalHttpApi, StaticResolver
 from local.queues import poll_queues
 from local.resources import create_all
+from local.scheduler import fire_due_schedules
 
 LOCAL_ENVIRONMENT = {
     "STAGE": "local",
@@ -33,12 +35,13 @@ class LocalRuntime:
         self.aws = LocalAws()
         self.http: LocalHttpApi | None = None
         self.clockwork: Clockwork | None = None
-        self.tickers: list[Ticker] = [fire_due_crons, poll_queues]
+        self.tickers: list[Ticker] = [fire_due_crons, fire_due_schedules, poll_queues]
         self.environment: dict[str, str] = {}
 
     def start(self) -> LocalRuntime:
         for name, value in LOCAL_ENVIRONMENT.items():
             os.environ.setdefault(name, value)
+        outbox.install()
         self.aws.start()
         self.http = LocalHttpApi(self.port, self.static)
         os.environ["API_BASE_URL"] = self.http.url
@@ -55,6 +58,7 @@ class LocalRuntime:
 
     def reset(self) -> None:
         self.aws.reset()
+        outbox.clear()
         self.environment = create_all()
 
     def stop(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,6 +64,36 @@ def smallest_interval(
             smallest = min(smallest, moment - previous)
         previous = moment
     return smallest
+
+
+FREQUENCY_PROBE_RUNS = 1500
+"""How many consecutive runs `shortest_gap` inspects: enough to see every gap of a pattern restricted to some days."""
+
+
+def shortest_gap(expression: str, start: datetime = datetime(2026, 1, 1, tzinfo=UTC)) -> timedelta | None:
+    """The shortest gap between consecutive runs of the pattern (in UTC, so DST never fakes a short gap);
+    None when it fires at most once in the runs inspected."""
+    smallest: timedelta | None = None
+    previous: datetime | None = None
+    for moment in islice(runs(expression, "UTC", start), FREQUENCY_PROBE_RUNS):
+        if previous is not None:
+            gap = moment - previous
+            smallest = gap if smallest is None else min(smallest, gap)
+        previous = moment
+    return smallest
+
+
+def check_schedule(expression: str, timezone: str, minimum: timedelta = timedelta(minutes=15)) -> None:
+    """Everything the API refuses in a schedule, each with a sentence: a malformed cron, both day fields restricted,
+    an unknown timezone, runs closer together than `minimum`."""
+    parse(expression)
+    zone(timezone)
+    gap = shortest_gap(expression)
+    if gap is not None and gap < minimum:
+        raise InvalidInput(
+            f"cron {expression!r} runs every {int(gap.total_seconds() // 60)} minute(s); "
+            f"schedules may run at most every {int(minimum.total_seconds() // 60)} minutes"
+        )
 
 
 def describe(expression: str) -> str:

@@ -47,6 +47,14 @@ class Settings(BaseModel):
     """SFTP channel keys live in Secrets Manager under this name prefix (the delivery role may read nothing else)."""
     inbox_ttl_days: int = Field(180, alias="INBOX_TTL_DAYS", gt=0)
     stats_ttl_days: int = Field(400, alias="STATS_TTL_DAYS", gt=0)
+    schedule_group: str = Field("report-subscriptions", alias="SCHEDULE_GROUP")
+    """The EventBridge Scheduler group holding one schedule per subscription."""
+    scheduler_role_arn: str | None = Field(None, alias="SCHEDULER_ROLE_ARN")
+    """The role EventBridge Scheduler assumes to start the state machine."""
+    scheduler_dlq_arn: str | None = Field(None, alias="SCHEDULER_DLQ_ARN")
+    export_ttl_days: int = Field(30, alias="EXPORT_TTL_DAYS", gt=0)
+    """How long report artifacts are kept (the reports bucket's `exports/` lifecycle says the same)."""
+    minimum_schedule_interval_minutes: int = Field(15, alias="MINIMUM_SCHEDULE_INTERVAL_MINUTES", gt=0)
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:
         """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""

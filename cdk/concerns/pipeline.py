@@ -1,13 +1,143 @@
-"""PipelineConstruct: the permissions and wiring of the pipeline functions beyond their catalog grants."""
+"""PipelineConstruct: the report state machine (Standard, from the one ASL file), the Scheduler group and role that
+start it, and the permissions of the pipeline functions beyond their catalog grants (Step Functions, Scheduler, SES)."""
 
 from __future__ import annotations
 
+from aws_cdk import Duration, RemovalPolicy, Stack, aws_iam, aws_logs, aws_scheduler, aws_stepfunctions
 from constructs import Construct
 
+from cdk.nag import acknowledge
 from cdk.platform import Platform
+from shared.catalog.pipeline import (
+    PIPELINE_DELIVER,
+    PIPELINE_DLQ,
+    PIPELINE_MARK_FAILED,
+    SCHEDULER_DLQ,
+    SUBSCRIPTIONS_API,
+)
+from shared.pipeline import definition
+from shared.settings import Settings
+
+SCHEDULE_GROUP = Settings().schedule_group
 
 
 class PipelineConstruct(Construct):
     def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
         super().__init__(scope, construct_id)
         self.platform = platform
+        functions, storage = platform.functions, platform.storage
+        stack = Stack.of(self)
+        logs = aws_logs.LogGroup(
+            self, "Logs", retention=aws_logs.RetentionDays.THREE_MONTHS, removal_policy=RemovalPolicy.DESTROY
+        )
+        self.state_machine = aws_stepfunctions.StateMachine(
+            self,
+            "ReportPipeline",
+            state_machine_type=aws_stepfunctions.StateMachineType.STANDARD,
+            definition_body=aws_stepfunctions.DefinitionBody.from_file(str(definition.ASL_PATH)),
+            definition_substitutions=definition.substitutions(
+                {name: functions[name].function_arn for name in definition.FUNCTION_PLACEHOLDERS.values()},
+                {q.id: storage.queues[q.id].queue_url for q in definition.QUEUE_URL_PLACEHOLDERS.values()},
+            ),
+            logs=aws_stepfunctions.LogOptions(
+                destination=logs, level=aws_stepfunctions.LogLevel.ALL, include_execution_data=True
+            ),
+            tracing_enabled=True,
+            timeout=Duration.hours(1),
+        )
+        for name in definition.FUNCTION_PLACEHOLDERS.values():
+            functions[name].grant_invoke(self.state_machine)
+        storage.queues[PIPELINE_DLQ.id].grant_send_messages(self.state_machine)
+
+        self.schedule_group = aws_scheduler.CfnScheduleGroup(self, "Schedules", name=SCHEDULE_GROUP)
+        self.scheduler_role = aws_iam.Role(
+            self,
+            "SchedulerRole",
+            assumed_by=aws_iam.ServicePrincipal(
+                "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
+            ),
+            description="EventBridge Scheduler starts the report pipeline for each subscription's schedule",
+        )
+        self.state_machine.grant_start_execution(self.scheduler_role)
+        scheduler_dlq = storage.queues[SCHEDULER_DLQ.id]
+        scheduler_dlq.grant_send_messages(self.scheduler_role)
+
+        api = functions[SUBSCRIPTIONS_API.name]
+        for variable, value in {
+            "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
+            "SCHEDULER_ROLE_ARN": self.scheduler_role.role_arn,
+            "SCHEDULER_DLQ_ARN": scheduler_dlq.queue_arn,
+            "SCHEDULE_GROUP": SCHEDULE_GROUP,
+        }.items():
+            api.add_environment(variable, value)
+        self.state_machine.grant_start_execution(api)
+        self.scheduler_role.grant_pass_role(api.grant_principal)
+        api.add_to_role_policy(
+            aws_iam.PolicyStatement(
+                actions=[
+                    "scheduler:CreateSchedule",
+                    "scheduler:UpdateSchedule",
+                    "scheduler:DeleteSchedule",
+                    "scheduler:GetSchedule",
+                ],
+                resources=[
+                    stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{SCHEDULE_GROUP}/*")
+                ],
+            )
+        )
+        acknowledge(
+            api,
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stack.region}:{stack.account}:schedule/"
+            f"{SCHEDULE_GROUP}/*]",
+            "Schedules are created per subscription at run time; the grant is limited to the platform's own group.",
+        )
+
+        sender = platform.config.sender_email
+        identities = [
+            stack.format_arn(service="ses", resource="identity", resource_name=sender),
+            stack.format_arn(service="ses", resource="identity", resource_name=sender.rsplit("@", 1)[-1]),
+        ]
+        base_url = platform.api.stage.url.rstrip("/")
+        for name in (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name, SUBSCRIPTIONS_API.name):
+            functions[name].add_environment("API_BASE_URL", base_url)
+        for name in (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name):
+            functions[name].add_to_role_policy(
+                aws_iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=identities)
+            )
+
+        monitoring = platform.monitoring
+        monitoring.alarm_on(
+            "pipeline-dlq",
+            storage.queues[PIPELINE_DLQ.id].metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
+            "A report job failed for good: its step and cause are in the pipeline dead-letter queue",
+        )
+        monitoring.alarm_on(
+            "scheduler-dlq",
+            scheduler_dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
+            "EventBridge Scheduler could not start the report pipeline for a subscription",
+        )
+        monitoring.alarm_on(
+            "pipeline-executions-failed",
+            self.state_machine.metric_failed(period=Duration.minutes(5)),
+            "Report pipeline executions failed",
+        )
+        stack_of_functions = Stack.of(self)
+        for name in definition.FUNCTION_PLACEHOLDERS.values():
+            logical_id = stack_of_functions.get_logical_id(functions[name].node.default_child)  # type: ignore[arg-type]
+            acknowledge(
+                self.state_machine,
+                f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
+                "The Step Functions L2 grant lets the state machine invoke the versions and aliases of its own tasks.",
+            )
+        for role in (self.state_machine, self.scheduler_role):
+            for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
+                acknowledge(
+                    role,
+                    f"AwsSolutions-IAM5[Action::{action}]",
+                    "Sending to a KMS-encrypted dead-letter queue needs the key's data-key actions (L2 grant).",
+                )
+        acknowledge(
+            self.state_machine,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray tracing and CloudWatch Logs delivery of the state machine have no resource-level permissions.",
+        )

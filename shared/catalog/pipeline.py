@@ -1,11 +1,185 @@
-"""Subscriptions, schedules, jobs and the report pipeline (seed 001)."""
+"""Subscriptions, schedules, jobs, deliveries, the clinical-trial data and the report pipeline (seeds 001, 004)."""
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, Function, LakeTable, Queue, Table
+from shared.catalog.model import Bucket, Function, Grant, Index, Key, LakeTable, Queue, Table
 
-TABLES: tuple[Table, ...] = ()
-BUCKETS: tuple[Bucket, ...] = ()
-QUEUES: tuple[Queue, ...] = ()
+SUBSCRIPTIONS = Table(
+    id="subscriptions",
+    env_var="SUBSCRIPTIONS_TABLE",
+    partition_key=Key("tenantId"),
+    sort_key=Key("subscriptionId"),
+    indexes=(Index("owner-index", Key("ownerKey"), Key("createdAt")),),
+)
+"""One item per subscription; `ownerKey` = `<tenantId>#<ownerId>` lists a user's subscriptions, newest first."""
+
+JOBS = Table(
+    id="jobs",
+    env_var="JOBS_TABLE",
+    partition_key=Key("tenantId"),
+    sort_key=Key("jobId"),
+    indexes=(
+        Index("subscription-index", Key("subscriptionId"), Key("createdAt")),
+        Index("status-index", Key("status"), Key("updatedAt")),
+        Index("tenant-index", Key("tenantId"), Key("createdAt")),
+    ),
+)
+"""One item per job (a scheduled run, a run-now or a one-off export). An export id is a job id."""
+
+DELIVERIES = Table(
+    id="deliveries",
+    env_var="DELIVERIES_TABLE",
+    partition_key=Key("tenantId"),
+    sort_key=Key("deliveryId"),
+    indexes=(
+        Index("job-index", Key("jobId"), Key("deliveryId")),
+        Index("status-index", Key("status"), Key("updatedAt")),
+    ),
+)
+"""One item per delivery (a job's artifacts to one recipient over one channel): created → sending → delivered|failed."""
+
+TRIAL_RECORDS = Table(
+    id="trial-records",
+    env_var="TRIAL_RECORDS_TABLE",
+    partition_key=Key("trialKey"),
+    sort_key=Key("recordKey"),
+)
+"""Clinical-trial records: `trialKey` = `<tenantId>#<trialId>`; `recordKey` = `trial`, `member#<userId>`,
+`site#<id>`, `participant#<id>`, `visit#<date>#<id>`, `measurement#<date>#<id>`, `ae#<date>#<id>`."""
+
+TRIAL_FILES = Table(
+    id="trial-files",
+    env_var="TRIAL_FILES_TABLE",
+    partition_key=Key("trialKey"),
+    sort_key=Key("fileKey"),
+)
+"""Metadata of the trial's related files (`fileKey` = `<date>#<fileId>`), written only after the upload succeeded."""
+
+TRIAL_DOCUMENTS_BUCKET = Bucket(id="trial-documents", env_var="TRIAL_DOCUMENTS_BUCKET")
+"""Related files of clinical trials (text notes, images, PDFs) under `trials/<tenantId>/<trialId>/`."""
+
+PIPELINE_DLQ = Queue(id="pipeline-dlq", env_var="PIPELINE_DLQ_URL", visibility_timeout_s=300)
+"""Failed report runs (job, step, cause), sent by the state machine's `NotifyDlq` state. A DLQ: none of its own."""
+SCHEDULER_DLQ = Queue(id="scheduler-dlq", env_var="SCHEDULER_DLQ_URL", visibility_timeout_s=300)
+"""Schedule firings that EventBridge Scheduler could not deliver to the state machine. A DLQ: none of its own."""
+
+REPORTS = "reports"
+"""The platform's reports bucket (`shared.catalog.platform.REPORTS_BUCKET`): `exports/` artifacts, `work/` data."""
+
+_DATA = (Grant(JOBS.id, "read_write"), Grant(SUBSCRIPTIONS.id, "read_write"))
+
+SUBSCRIPTIONS_API = Function(
+    name="subscriptions-api",
+    handler="functions.subscriptions_api.handler",
+    kind="api",
+    description="Seed 001's subscriptions and jobs routes: create, read, update, delete, run now, list jobs",
+    routes=(
+        "POST /api/subscriptions",
+        "GET /api/subscriptions",
+        "GET /api/subscriptions/{subscription_id}",
+        "PATCH /api/subscriptions/{subscription_id}",
+        "DELETE /api/subscriptions/{subscription_id}",
+        "POST /api/subscriptions/{subscription_id}/run",
+        "GET /api/subscriptions/{subscription_id}/jobs",
+        "GET /api/jobs/{job_id}",
+    ),
+    grants=(*_DATA, Grant(DELIVERIES.id, "read"), Grant(TRIAL_RECORDS.id, "read")),
+)
+EXPORT_DOWNLOAD_API = Function(
+    name="export-download-api",
+    handler="functions.export_download_api.handler",
+    kind="api",
+    description="GET /api/reports/exports/{export_id}/download: checks the caller, redirects to a 5-minute S3 URL",
+    routes=("GET /api/reports/exports/{export_id}/download",),
+    grants=(Grant(JOBS.id, "read"), Grant(REPORTS, "read")),
+    memory_mb=256,
+)
+
+_STEP_GRANTS = (*_DATA, Grant(REPORTS, "read_write"))
+PIPELINE_START = Function(
+    name="pipeline-start",
+    handler="functions.pipeline_start.handler",
+    kind="task",
+    description="Pipeline Start: the job's conditional put; a slot fired twice ends quietly",
+    grants=(*_DATA, Grant(TRIAL_RECORDS.id, "read")),
+)
+PIPELINE_FETCH = Function(
+    name="pipeline-fetch",
+    handler="functions.pipeline_fetch.handler",
+    kind="task",
+    description="Pipeline Fetch: the report's records and related files, written to work/ in S3",
+    grants=(*_STEP_GRANTS, Grant(TRIAL_RECORDS.id, "read"), Grant(TRIAL_FILES.id, "read")),
+    memory_mb=1024,
+    timeout_s=300,
+)
+PIPELINE_AGGREGATE = Function(
+    name="pipeline-aggregate",
+    handler="functions.pipeline_aggregate.handler",
+    kind="task",
+    description="Pipeline Aggregate: the weekly summary from the fetched data, written to work/",
+    grants=_STEP_GRANTS,
+    memory_mb=1024,
+    timeout_s=300,
+)
+PIPELINE_RENDER = Function(
+    name="pipeline-render",
+    handler="functions.pipeline_render.handler",
+    kind="task",
+    description="Pipeline Render: PDF, CSV and XLSX artifacts to exports/, and the job's deliveries planned",
+    grants=(*_STEP_GRANTS, Grant(DELIVERIES.id, "read_write"), Grant(TRIAL_DOCUMENTS_BUCKET.id, "read")),
+    memory_mb=1536,
+    timeout_s=600,
+)
+PIPELINE_DELIVER = Function(
+    name="pipeline-deliver",
+    handler="functions.pipeline_deliver.handler",
+    kind="task",
+    description="Pipeline Deliver (one Map item): hands the artifacts to one recipient, at most once per delivery id",
+    grants=(Grant(JOBS.id, "read"), Grant(DELIVERIES.id, "read_write"), Grant(REPORTS, "read")),
+    timeout_s=120,
+)
+PIPELINE_COMPLETE = Function(
+    name="pipeline-complete",
+    handler="functions.pipeline_complete.handler",
+    kind="task",
+    description="Pipeline Complete: the job completed, the subscription's run counted, work/ data removed",
+    grants=(*_STEP_GRANTS, Grant(DELIVERIES.id, "read")),
+)
+PIPELINE_MARK_FAILED = Function(
+    name="pipeline-mark-failed",
+    handler="functions.pipeline_mark_failed.handler",
+    kind="task",
+    description="Pipeline MarkFailed: the job failed with its step and cause; the owner is emailed once",
+    grants=(*_DATA, Grant(DELIVERIES.id, "read_write")),
+)
+PIPELINE_RECONCILE = Function(
+    name="pipeline-reconcile",
+    handler="functions.pipeline_reconcile.handler",
+    kind="cron",
+    description="Daily: S3 objects without metadata and metadata without objects (trial files, export artifacts)",
+    schedule="cron(30 3 * * ? *)",
+    grants=(
+        Grant(JOBS.id, "read"),
+        Grant(TRIAL_FILES.id, "read"),
+        Grant(TRIAL_DOCUMENTS_BUCKET.id, "read"),
+        Grant(REPORTS, "read"),
+    ),
+    timeout_s=900,
+)
+
+STEP_FUNCTIONS: tuple[Function, ...] = (
+    PIPELINE_START,
+    PIPELINE_FETCH,
+    PIPELINE_AGGREGATE,
+    PIPELINE_RENDER,
+    PIPELINE_DELIVER,
+    PIPELINE_COMPLETE,
+    PIPELINE_MARK_FAILED,
+)
+"""The state machine's tasks; their ARNs fill the ASL file's `${...Arn}` placeholders."""
+
+TABLES: tuple[Table, ...] = (SUBSCRIPTIONS, JOBS, DELIVERIES, TRIAL_RECORDS, TRIAL_FILES)
+BUCKETS: tuple[Bucket, ...] = (TRIAL_DOCUMENTS_BUCKET,)
+QUEUES: tuple[Queue, ...] = (PIPELINE_DLQ, SCHEDULER_DLQ)
 LAKE_TABLES: tuple[LakeTable, ...] = ()
-FUNCTIONS: tuple[Function, ...] = ()
+FUNCTIONS: tuple[Function, ...] = (SUBSCRIPTIONS_API, EXPORT_DOWNLOAD_API, *STEP_FUNCTIONS, PIPELINE_RECONCILE)

@@ -83,14 +83,18 @@ def with_sender(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, Pat
     return Template.from_stack(stateless), outdir  # type: ignore[arg-type]
 
 
-def test_a_channel_sender_reads_only_secrets_under_the_prefix(with_sender: tuple[Template, Path]) -> None:
+def test_a_channel_sender_reads_only_sftp_secrets_under_the_prefix_and_the_push_secret(
+    with_sender: tuple[Template, Path],
+) -> None:
     template, _ = with_sender
     statements = statements_of(template, "inbox-api")
-    (secret,) = [s for s in statements if "secretsmanager:GetSecretValue" in actions(s)]
-    assert actions(secret) == {"secretsmanager:GetSecretValue"}
-    resource = json.dumps(secret["Resource"])
-    assert ":secret:acme/sftp/*" in resource
-    assert not any("secretsmanager" in a for s in statements if s is not secret for a in actions(s))
+    reads = [s for s in statements if any("secretsmanager" in a for a in actions(s))]
+    (sftp,) = [s for s in reads if "sftp" in json.dumps(s["Resource"])]
+    assert actions(sftp) == {"secretsmanager:GetSecretValue"}
+    assert ":secret:acme/sftp/*" in json.dumps(sftp["Resource"])
+    (push,) = [s for s in reads if s is not sftp]
+    assert actions(push) <= {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+    assert ":secret:report-platform/push-??????" in json.dumps(push["Resource"])
 
 
 def test_a_channel_sender_writes_stats_inbox_customer_buckets_and_push(with_sender: tuple[Template, Path]) -> None:

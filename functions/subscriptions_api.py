@@ -1,0 +1,92 @@
+"""Seed 001's routes: `/api/subscriptions[/{id}]` (create, list, read, update, delete), run now, the jobs of a
+subscription, and `GET /api/jobs/{id}`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel
+
+from shared.api.caller import Caller
+from shared.api.resolver import current_caller, new_resolver
+from shared.jobs import logic as jobs
+from shared.jobs.models import JobPage, JobReply, RunStarted
+from shared.observability import http_entry
+from shared.subscriptions import logic
+from shared.subscriptions.models import (
+    Subscription,
+    SubscriptionCreate,
+    SubscriptionCreated,
+    SubscriptionPage,
+    SubscriptionUpdate,
+)
+
+router = Router()
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def _json(status: int, model: BaseModel) -> Response[Any]:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=model)
+
+
+@router.post("/api/subscriptions", summary="Subscribe to a report", responses={201: {"description": "Created"}})
+def create(body: SubscriptionCreate, caller: CallerDep) -> Response[SubscriptionCreated]:
+    created = logic.create(caller, body)
+    return _json(
+        201,
+        SubscriptionCreated(subscriptionId=created.subscriptionId, status=created.status, nextRunAt=created.nextRunAt),
+    )
+
+
+@router.get("/api/subscriptions", summary="The caller's subscriptions (all of the tenant's with all=true, admins)")
+def list_all(
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    all: Annotated[bool, Query()] = False,
+) -> SubscriptionPage:
+    return logic.list_subscriptions(caller, limit, cursor, everyone=all)
+
+
+@router.get("/api/subscriptions/<subscription_id>", summary="A subscription")
+def read(subscription_id: str, caller: CallerDep) -> Subscription:
+    return logic.get(caller, subscription_id)
+
+
+@router.patch("/api/subscriptions/<subscription_id>", summary="Change filters, formats, channels, schedule or status")
+def patch(subscription_id: str, body: SubscriptionUpdate, caller: CallerDep) -> Subscription:
+    return logic.update(caller, subscription_id, body)
+
+
+@router.delete("/api/subscriptions/<subscription_id>", summary="Unsubscribe: the schedule and its future runs go")
+def delete(subscription_id: str, caller: CallerDep) -> Response[str]:
+    logic.delete(caller, subscription_id)
+    return Response(status_code=204, body="")
+
+
+@router.post("/api/subscriptions/<subscription_id>/run", summary="Run the report now")
+def run(subscription_id: str, caller: CallerDep) -> Response[RunStarted]:
+    return _json(202, logic.run_now(caller, subscription_id))
+
+
+@router.get("/api/subscriptions/<subscription_id>/jobs", summary="The subscription's jobs, newest first")
+def list_jobs(
+    subscription_id: str,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> JobPage:
+    return logic.list_jobs(caller, subscription_id, limit, cursor)
+
+
+@router.get("/api/jobs/<job_id>", summary="A job's status, step, artifacts and deliveries")
+def read_job(job_id: str, caller: CallerDep) -> JobReply:
+    return jobs.reply(jobs.get(caller, job_id))
+
+
+app = new_resolver(router)
+handler = http_entry(app.resolve)

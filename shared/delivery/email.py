@@ -1,0 +1,142 @@
+"""The email channel: SES v2, one multipart (text + HTML) message per recipient with links to the API's download
+route. Never a presigned URL: one made with a Lambda role's credentials dies with them."""
+
+from __future__ import annotations
+
+import html
+import re
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import ClassVar
+
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, ReadTimeoutError
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.aws import client
+from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, DeliveryContext
+from shared.errors import InvalidInput, PermanentError, TransientError
+from shared.settings import get_settings
+
+ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
+TRANSIENT_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "ServiceUnavailable",
+    "InternalFailure",
+    "InternalServiceErrorException",
+}
+
+
+class EmailConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str | None = Field(None, max_length=200)
+    """Replaces the default subject (`<report title> (<period>)`)."""
+
+
+def check_recipient(recipient: str) -> None:
+    if not ADDRESS.match(recipient):
+        raise InvalidInput(f"{recipient!r} is not an email address")
+
+
+def _human_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size //= 1024
+    return f"{size} MB"
+
+
+def report_message(context: DeliveryContext, artifacts: list[Artifact]) -> EmailMessage:
+    """The report email: what it is, which period, and one download link per format."""
+    first = artifacts[0]
+    config = EmailConfig.model_validate(context.config)
+    subject = config.subject or f"{first.title} ({first.period})"
+    lines = [
+        f'Your report "{first.title}" for {first.period} is ready.',
+        "",
+        "Download (sign in with your account; each link checks who you are, then hands you the file):",
+    ]
+    items = []
+    for artifact in artifacts:
+        rows = f", {artifact.row_count:,} rows" if artifact.row_count is not None else ""
+        expiry = f", available until {artifact.expires_at:%Y-%m-%d}" if artifact.expires_at else ""
+        lines.append(
+            f"  {artifact.format.upper()} ({_human_size(artifact.size_bytes)}{rows}{expiry}): {artifact.download_url}"
+        )
+        items.append(
+            f'<li><a href="{html.escape(artifact.download_url)}">{artifact.format.upper()}</a> '
+            f"({html.escape(_human_size(artifact.size_bytes) + rows + expiry)})</li>"
+        )
+    lines += ["", f"Job {context.job_id}. You receive this because of a report subscription."]
+    body_html = (
+        f"<html><body><p>Your report <strong>{html.escape(first.title)}</strong> for {html.escape(first.period)} "
+        f"is ready.</p><p>Download (sign in with your account):</p><ul>{''.join(items)}</ul>"
+        f'<p style="color:#64748b">Job {html.escape(context.job_id)}. You receive this because of a report '
+        "subscription.</p></body></html>"
+    )
+    return _message(context.recipient, subject, "\n".join(lines), body_html, context.delivery_id)
+
+
+def failure_message(recipient: str, title: str, job_id: str, step: str, cause: str, key: str) -> EmailMessage:
+    """The note to a subscription's owner that a run failed for good."""
+    url = f"{get_settings().api_base_url.rstrip('/')}/api/jobs/{job_id}"
+    text = (
+        f'The report "{title}" could not be produced: the {step} step failed.\n\nCause: {cause}\n\n'
+        f"Job status: {url}\nThe operations team has the failure in the pipeline's dead-letter queue."
+    )
+    body_html = (
+        f"<html><body><p>The report <strong>{html.escape(title)}</strong> could not be produced: the "
+        f"<strong>{html.escape(step)}</strong> step failed.</p><p>Cause: {html.escape(cause)}</p>"
+        f'<p><a href="{html.escape(url)}">Job status</a></p></body></html>'
+    )
+    return _message(recipient, f"Report failed: {title}", text, body_html, key)
+
+
+def _message(recipient: str, subject: str, text: str, body_html: str, key: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = get_settings().sender_email
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(idstring=key[:40], domain="report-platform")
+    message["X-Report-Delivery-Id"] = key
+    message.set_content(text)
+    message.add_alternative(body_html, subtype="html")
+    return message
+
+
+def send_message(message: EmailMessage) -> ChannelReceipt:
+    """Send through SES v2; throttling and SES outages are transient, rejections permanent."""
+    try:
+        reply = client("sesv2").send_email(
+            FromEmailAddress=get_settings().sender_email,
+            Content={"Raw": {"Data": message.as_bytes()}},
+        )
+    except ClientError as error:
+        code = error.response["Error"]["Code"]
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400))
+        if code in TRANSIENT_CODES or status >= 500:
+            raise TransientError(f"SES {code}: {error.response['Error'].get('Message', '')}") from error
+        raise PermanentError(
+            f"SES refused the message ({code}): {error.response['Error'].get('Message', '')}"
+        ) from error
+    except (ConnectionError, ReadTimeoutError, BotoCoreError) as error:
+        raise TransientError(f"SES unreachable: {error}") from error
+    message_id = str(reply["MessageId"])
+    return ChannelReceipt(detail=f"sent SES message {message_id} to {message['To']}", external_id=message_id)
+
+
+class EmailChannel:
+    name: ClassVar[ChannelName] = "email"
+    config_model: ClassVar[type[BaseModel]] = EmailConfig
+
+    def check_recipient(self, recipient: str) -> None:
+        check_recipient(recipient)
+
+    def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> ChannelReceipt:
+        if not artifacts:
+            raise PermanentError("there is nothing to send: the job has no artifacts")
+        return send_message(report_message(context, artifacts))

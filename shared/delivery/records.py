@@ -1,0 +1,148 @@
+"""Delivery records: created → sending → delivered | failed, each transition conditional, so one delivery id is
+handed over at most once even when a step is retried or a run restarted."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, Field
+
+from shared.aws import resource
+from shared.catalog.pipeline import DELIVERIES
+from shared.items import conditional_check_failed, from_item, to_item
+from shared.settings import get_settings
+
+DeliveryStatus = Literal["created", "sending", "delivered", "failed"]
+DeliveryKind = Literal["report", "failure_notice"]
+
+
+class DeliveryRecord(BaseModel):
+    deliveryId: str
+    tenantId: str
+    jobId: str
+    subscriptionId: str | None = None
+    ownerId: str
+    kind: DeliveryKind = "report"
+    channel: str
+    recipient: str
+    config: dict[str, Any] = Field(default_factory=dict)
+    status: DeliveryStatus = "created"
+    attempts: int = 0
+    lastError: str | None = None
+    retryable: bool | None = None
+    detail: str | None = None
+    externalId: str | None = None
+    createdAt: str
+    updatedAt: str
+    sentAt: str | None = None
+
+
+def _table() -> Any:
+    return resource("dynamodb").Table(get_settings().name_of(DELIVERIES))
+
+
+def _key(tenant_id: str, delivery_id: str) -> dict[str, str]:
+    return {"tenantId": tenant_id, "deliveryId": delivery_id}
+
+
+def create(record: DeliveryRecord) -> DeliveryRecord:
+    """Store a new record; when one with its id exists (a retried or rerun step), that one is returned unchanged."""
+    try:
+        _table().put_item(
+            Item=to_item(record.model_dump(mode="json")), ConditionExpression="attribute_not_exists(deliveryId)"
+        )
+    except ClientError as error:
+        if not conditional_check_failed(error):
+            raise
+        existing = get(record.tenantId, record.deliveryId)
+        if existing is None:
+            raise
+        return existing
+    return record
+
+
+def get(tenant_id: str, delivery_id: str) -> DeliveryRecord | None:
+    item = _table().get_item(Key=_key(tenant_id, delivery_id), ConsistentRead=True)
+    return DeliveryRecord.model_validate(from_item(item["Item"])) if "Item" in item else None
+
+
+def _update(tenant_id: str, delivery_id: str, **params: Any) -> DeliveryRecord | None:
+    try:
+        reply = _table().update_item(Key=_key(tenant_id, delivery_id), ReturnValues="ALL_NEW", **params)
+    except ClientError as error:
+        if conditional_check_failed(error):
+            return None
+        raise
+    return DeliveryRecord.model_validate(from_item(reply["Attributes"]))
+
+
+def claim(tenant_id: str, delivery_id: str, now: str) -> DeliveryRecord | None:
+    """created | failed → sending, attempts + 1. None when it is `sending` or `delivered`: hands off."""
+    return _update(
+        tenant_id,
+        delivery_id,
+        UpdateExpression="SET #status = :sending, updatedAt = :now ADD attempts :one",
+        ConditionExpression="#status IN (:created, :failed)",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":sending": "sending",
+            ":now": now,
+            ":one": 1,
+            ":created": "created",
+            ":failed": "failed",
+        },
+    )
+
+
+def mark_delivered(
+    tenant_id: str, delivery_id: str, detail: str, external_id: str | None, now: str
+) -> DeliveryRecord | None:
+    return _update(
+        tenant_id,
+        delivery_id,
+        UpdateExpression="SET #status = :delivered, detail = :detail, externalId = :external, sentAt = :now, "
+        "updatedAt = :now REMOVE lastError, retryable",
+        ConditionExpression="#status = :sending",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":delivered": "delivered",
+            ":detail": detail[:1000],
+            ":external": external_id,
+            ":now": now,
+            ":sending": "sending",
+        },
+    )
+
+
+def mark_failed(tenant_id: str, delivery_id: str, error: str, retryable: bool, now: str) -> DeliveryRecord | None:
+    return _update(
+        tenant_id,
+        delivery_id,
+        UpdateExpression="SET #status = :failed, lastError = :error, retryable = :retryable, updatedAt = :now",
+        ConditionExpression="#status = :sending",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":failed": "failed",
+            ":error": error[:1000],
+            ":retryable": retryable,
+            ":now": now,
+            ":sending": "sending",
+        },
+    )
+
+
+def list_for_job(job_id: str) -> list[DeliveryRecord]:
+    """Every delivery of a job, through `job-index`."""
+    params: dict[str, Any] = {
+        "IndexName": "job-index",
+        "KeyConditionExpression": "jobId = :job",
+        "ExpressionAttributeValues": {":job": job_id},
+    }
+    found: list[DeliveryRecord] = []
+    while True:
+        page = _table().query(**params)
+        found += [DeliveryRecord.model_validate(from_item(i)) for i in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            return found
+        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]

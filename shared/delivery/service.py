@@ -1,0 +1,166 @@
+"""Delivery around the channels: plan a job's deliveries (deterministic ids), hand each over at most once, record
+status and attempts, and tell a subscription's owner, once, that a run failed."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from shared import clock
+from shared.delivery import records
+from shared.delivery.channel import Artifact, ChannelReceipt, DeliveryContext
+from shared.delivery.email import failure_message, send_message
+from shared.delivery.records import DeliveryRecord
+from shared.delivery.registry import channel_for
+from shared.errors import PermanentError, TransientError
+from shared.jobs.models import Job
+from shared.observability import logger
+from shared.settings import get_settings
+from shared.subscriptions.models import Subscription
+
+
+def delivery_id_for(job_id: str, channel: str, recipient: str) -> str:
+    """The same job, channel and recipient always make the same delivery id (the idempotency key)."""
+    digest = hashlib.sha256(f"{job_id}|{channel}|{recipient.strip().lower()}".encode()).hexdigest()
+    return f"dlv_{digest[:32]}"
+
+
+def plan_deliveries(job: Job, subscription: Subscription | None) -> list[DeliveryContext]:
+    """One delivery per (channel, recipient) of the subscription; none for a one-off export."""
+    if subscription is None:
+        return []
+    planned: dict[str, DeliveryContext] = {}
+    for spec in subscription.channels:
+        for recipient in spec.recipients:
+            delivery_id = delivery_id_for(job.jobId, spec.channel, recipient)
+            planned[delivery_id] = DeliveryContext(
+                delivery_id=delivery_id,
+                tenant_id=job.tenantId,
+                job_id=job.jobId,
+                subscription_id=subscription.subscriptionId,
+                owner_id=job.ownerId,
+                channel=spec.channel,
+                recipient=recipient,
+                config=spec.config,
+            )
+    return list(planned.values())
+
+
+def open_deliveries(contexts: list[DeliveryContext]) -> list[DeliveryRecord]:
+    """Create a record per planned delivery; existing ones (a retried or rerun step) are kept as they are."""
+    now = clock.iso(clock.now())
+    return [
+        records.create(
+            DeliveryRecord(
+                deliveryId=c.delivery_id,
+                tenantId=c.tenant_id,
+                jobId=c.job_id,
+                subscriptionId=c.subscription_id,
+                ownerId=c.owner_id,
+                channel=c.channel,
+                recipient=c.recipient,
+                config=c.config,
+                createdAt=now,
+                updatedAt=now,
+            )
+        )
+        for c in contexts
+    ]
+
+
+def context_of(record: DeliveryRecord) -> DeliveryContext:
+    return DeliveryContext(
+        delivery_id=record.deliveryId,
+        tenant_id=record.tenantId,
+        job_id=record.jobId,
+        subscription_id=record.subscriptionId,
+        owner_id=record.ownerId,
+        channel=record.channel,
+        recipient=record.recipient,
+        config=record.config,
+    )
+
+
+def artifacts_of(job: Job) -> list[Artifact]:
+    """The job's files as channels see them, each with the API's download link."""
+    base = get_settings().api_base_url.rstrip("/")
+    bucket = get_settings().resources.get("REPORTS_BUCKET", "")
+    period = job.filters.dateRange.replace("_", " ")
+    return [
+        Artifact(
+            export_id=job.jobId,
+            bucket=bucket,
+            key=a.key,
+            format=a.format,
+            content_type=a.contentType,
+            size_bytes=a.sizeBytes,
+            row_count=a.rowCount,
+            title=job.title,
+            report_type=job.reportType,
+            period=job.periodLabel or period,
+            download_url=f"{base}/api/reports/exports/{job.jobId}/download?format={a.format}",
+            expires_at=datetime.fromisoformat(a.expiresAt.replace("Z", "+00:00")),
+        )
+        for a in job.artifacts
+    ]
+
+
+def deliver(context: DeliveryContext, artifacts: list[Artifact]) -> DeliveryRecord:
+    """Hand the artifacts over once. A delivery already `delivered` (or mid-`sending` after a crash) is not sent
+    again; a TransientError is recorded and re-raised for the pipeline's retry; anything else fails it for good."""
+    (existing,) = open_deliveries([context])
+    now = clock.iso(clock.now())
+    claimed = records.claim(context.tenant_id, context.delivery_id, now)
+    if claimed is None:
+        logger.info("delivery not sent again", extra={"delivery_id": context.delivery_id, "status": existing.status})
+        return records.get(context.tenant_id, context.delivery_id) or existing
+    try:
+        receipt: ChannelReceipt = channel_for(context.channel).send(context, artifacts)
+    except TransientError as error:
+        records.mark_failed(context.tenant_id, context.delivery_id, str(error), True, clock.iso(clock.now()))
+        raise
+    except Exception as error:
+        records.mark_failed(
+            context.tenant_id, context.delivery_id, f"{type(error).__name__}: {error}", False, clock.iso(clock.now())
+        )
+        if isinstance(error, PermanentError):
+            raise
+        raise PermanentError(f"{context.channel} delivery to {context.recipient} failed: {error}") from error
+    delivered = records.mark_delivered(
+        context.tenant_id, context.delivery_id, receipt.detail, receipt.external_id, clock.iso(clock.now())
+    )
+    return delivered or claimed
+
+
+def notify_owner_of_failure(job: Job) -> DeliveryRecord | None:
+    """Email the owner that this attempt of the job failed, once per attempt (a delivery record keyed by both)."""
+    if not job.ownerEmail or job.error is None:
+        logger.warning("no owner address to tell of a failed job", extra={"job_id": job.jobId})
+        return None
+    delivery_id = delivery_id_for(job.jobId, f"failure-notice-{job.attempt}", job.ownerEmail)
+    now = clock.iso(clock.now())
+    record = records.create(
+        DeliveryRecord(
+            deliveryId=delivery_id,
+            tenantId=job.tenantId,
+            jobId=job.jobId,
+            subscriptionId=job.subscriptionId,
+            ownerId=job.ownerId,
+            kind="failure_notice",
+            channel="email",
+            recipient=job.ownerEmail,
+            createdAt=now,
+            updatedAt=now,
+        )
+    )
+    if records.claim(job.tenantId, delivery_id, now) is None:
+        return record
+    message = failure_message(job.ownerEmail, job.title, job.jobId, job.error.step, job.error.cause, delivery_id)
+    try:
+        receipt = send_message(message)
+    except (TransientError, PermanentError) as error:
+        records.mark_failed(job.tenantId, delivery_id, str(error), isinstance(error, TransientError), now)
+        raise
+    return records.mark_delivered(
+        job.tenantId, delivery_id, receipt.detail, receipt.external_id, clock.iso(clock.now())
+    )

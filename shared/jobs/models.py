@@ -1,0 +1,119 @@
+"""Jobs as stored and as answered (seed 001's job status; seed 004's export is a job and its artifacts)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shared.subscriptions.models import ReportFilters, ReportFormat
+
+JobStatus = Literal["pending", "processing", "completed", "failed"]
+JobKind = Literal["scheduled", "manual", "export"]
+Step = Literal["start", "fetch", "aggregate", "render", "deliver", "complete"]
+
+
+class ArtifactRecord(BaseModel):
+    """One rendered file of a job in the reports bucket."""
+
+    format: ReportFormat
+    key: str
+    contentType: str
+    sizeBytes: int
+    rowCount: int | None = None
+    truncated: bool = False
+    pages: int | None = None
+    expiresAt: str
+
+
+class JobError(BaseModel):
+    step: str
+    cause: str
+    error: str = "Error"
+    """The error's name (`PermanentError`, `States.Timeout` ...)."""
+
+
+class Job(BaseModel):
+    """The stored job record."""
+
+    jobId: str
+    tenantId: str
+    kind: JobKind
+    subscriptionId: str | None = None
+    ownerId: str
+    ownerEmail: str | None = None
+    reportType: str
+    reportId: str | None = None
+    title: str
+    filters: ReportFilters
+    timezone: str = "UTC"
+    formats: list[ReportFormat]
+    status: JobStatus
+    step: str = "start"
+    attempt: int = 1
+    """1 for the first run; each rerun of a failed job adds one."""
+    scheduledFor: str
+    periodLabel: str | None = None
+    """The dates the report covers (`2026-11-16 to 2026-11-22`), set when the run starts."""
+    createdAt: str
+    updatedAt: str
+    startedAt: str | None = None
+    completedAt: str | None = None
+    artifacts: list[ArtifactRecord] = Field(default_factory=list)
+    error: JobError | None = None
+    executionTimeMs: int | None = None
+
+
+class DeliveryStatusReply(BaseModel):
+    deliveryId: str
+    channel: str
+    recipient: str
+    status: str
+    attempts: int
+    lastError: str | None = None
+    updatedAt: str
+
+
+class JobReply(BaseModel):
+    """Seed 001's job status: `reportUrl` is the API's download route (never a presigned URL), only when completed."""
+
+    jobId: str
+    subscriptionId: str | None
+    kind: JobKind
+    status: JobStatus
+    step: str
+    reportType: str
+    scheduledFor: str
+    createdAt: str
+    updatedAt: str
+    completedAt: str | None
+    reportUrl: str | None
+    error: JobError | None
+    formats: list[ReportFormat]
+    artifacts: list[ArtifactRecord]
+    deliveries: list[DeliveryStatusReply]
+    executionTimeMs: int | None = None
+    attempt: int = 1
+
+
+class JobPage(BaseModel):
+    items: list[JobReply]
+    cursor: str | None = None
+
+
+class ExportSpec(BaseModel):
+    """A one-off export: which report, filtered how (the report builder's `POST /api/reports/exports`)."""
+
+    reportType: str
+    reportId: str | None = None
+    filters: ReportFilters = Field(default_factory=ReportFilters)
+    timezone: str = "UTC"
+    title: str | None = None
+
+
+class RunStarted(BaseModel):
+    """The reply of a run-now or an export request: the job to follow."""
+
+    jobId: str
+    status: JobStatus
+    scheduledFor: str

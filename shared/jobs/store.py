@@ -1,0 +1,191 @@
+"""DynamoDB access for jobs: the slot's conditional put and the status transitions, each conditional."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from shared.aws import resource
+from shared.catalog.pipeline import JOBS
+from shared.items import conditional_check_failed, from_item, query_page, to_item
+from shared.jobs.models import ArtifactRecord, Job, JobError, JobStatus
+from shared.settings import get_settings
+
+
+def _table() -> Any:
+    return resource("dynamodb").Table(get_settings().name_of(JOBS))
+
+
+def _model(item: dict[str, Any]) -> Job:
+    return Job.model_validate(from_item(item))
+
+
+def _key(tenant_id: str, job_id: str) -> dict[str, str]:
+    return {"tenantId": tenant_id, "jobId": job_id}
+
+
+def put_new(job: Job) -> bool:
+    """Write the job unless one with its id exists; False when it did (a slot fired twice)."""
+    try:
+        _table().put_item(Item=to_item(job.model_dump(mode="json")), ConditionExpression="attribute_not_exists(jobId)")
+    except ClientError as error:
+        if conditional_check_failed(error):
+            return False
+        raise
+    return True
+
+
+def get(tenant_id: str, job_id: str) -> Job | None:
+    item = _table().get_item(Key=_key(tenant_id, job_id), ConsistentRead=True)
+    return _model(item["Item"]) if "Item" in item else None
+
+
+def _update(tenant_id: str, job_id: str, **params: Any) -> Job | None:
+    """One conditional update; the new job, or None when the condition did not hold."""
+    try:
+        reply = _table().update_item(Key=_key(tenant_id, job_id), ReturnValues="ALL_NEW", **params)
+    except ClientError as error:
+        if conditional_check_failed(error):
+            return None
+        raise
+    return _model(reply["Attributes"])
+
+
+def claim(tenant_id: str, job_id: str, now: str) -> Job | None:
+    """pending → processing (the first run) or failed → processing (a rerun: attempt + 1); None if neither holds."""
+    for source, increment in (("pending", 0), ("failed", 1)):
+        claimed = _update(
+            tenant_id,
+            job_id,
+            UpdateExpression=(
+                "SET #status = :processing, step = :start, startedAt = :now, updatedAt = :now, "
+                "attempt = attempt + :increment REMOVE #error, completedAt"
+            ),
+            ConditionExpression="#status = :source",
+            ExpressionAttributeNames={"#status": "status", "#error": "error"},
+            ExpressionAttributeValues={
+                ":processing": "processing",
+                ":source": source,
+                ":start": "start",
+                ":now": now,
+                ":increment": increment,
+            },
+        )
+        if claimed is not None:
+            return claimed
+    return None
+
+
+def set_step(tenant_id: str, job_id: str, step: str, now: str) -> Job | None:
+    """Record the step reached; None when the job is no longer processing (failed or finished meanwhile)."""
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET step = :step, updatedAt = :now",
+        ConditionExpression="#status = :processing",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":step": step, ":now": now, ":processing": "processing"},
+    )
+
+
+def set_artifacts(tenant_id: str, job_id: str, artifacts: list[ArtifactRecord], now: str) -> Job | None:
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET artifacts = :artifacts, updatedAt = :now",
+        ConditionExpression="#status = :processing",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":artifacts": to_item([a.model_dump(mode="json") for a in artifacts]),
+            ":now": now,
+            ":processing": "processing",
+        },
+    )
+
+
+def complete(tenant_id: str, job_id: str, now: str, execution_ms: int) -> Job | None:
+    """processing → completed; None when it was not processing (so the caller counts the run only once)."""
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET #status = :completed, step = :complete, completedAt = :now, updatedAt = :now, "
+        "executionTimeMs = :ms",
+        ConditionExpression="#status = :processing",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":completed": "completed",
+            ":complete": "complete",
+            ":now": now,
+            ":ms": execution_ms,
+            ":processing": "processing",
+        },
+    )
+
+
+def fail(tenant_id: str, job_id: str, error: JobError, now: str) -> Job | None:
+    """pending|processing → failed with the step and cause; None when it had already ended."""
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET #status = :failed, #error = :error, updatedAt = :now",
+        ConditionExpression="#status IN (:pending, :processing)",
+        ExpressionAttributeNames={"#status": "status", "#error": "error"},
+        ExpressionAttributeValues={
+            ":failed": "failed",
+            ":error": error.model_dump(mode="json"),
+            ":now": now,
+            ":pending": "pending",
+            ":processing": "processing",
+        },
+    )
+
+
+def _page(params: dict[str, Any], cursor: str | None) -> tuple[list[Job], str | None]:
+    items, next_cursor = query_page(_table(), params, cursor)
+    return [Job.model_validate(i) for i in items], next_cursor
+
+
+def list_for_subscription(
+    tenant_id: str, subscription_id: str, limit: int, cursor: str | None
+) -> tuple[list[Job], str | None]:
+    """Newest first, through `subscription-index`; the tenant filter is defence in depth."""
+    return _page(
+        {
+            "IndexName": "subscription-index",
+            "KeyConditionExpression": "subscriptionId = :sub",
+            "FilterExpression": "tenantId = :tenant",
+            "ExpressionAttributeValues": {":sub": subscription_id, ":tenant": tenant_id},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        },
+        cursor,
+    )
+
+
+def list_for_tenant(tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+    """Newest first, through `tenant-index`."""
+    return _page(
+        {
+            "IndexName": "tenant-index",
+            "KeyConditionExpression": "tenantId = :tenant",
+            "ExpressionAttributeValues": {":tenant": tenant_id},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        },
+        cursor,
+    )
+
+
+def list_by_status(status: JobStatus, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+    """Jobs in one status, oldest update first, through `status-index` (sweepers, reconciliation)."""
+    return _page(
+        {
+            "IndexName": "status-index",
+            "KeyConditionExpression": "#status = :status",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":status": status},
+            "Limit": limit,
+        },
+        cursor,
+    )

@@ -1,0 +1,89 @@
+"""Daily consistency check between S3 and the metadata that describes it (seed 001: "files are uploaded first,
+metadata written after; a background job compares S3 with the database").
+
+Two pairs are compared: trial files (documents bucket vs `trial-files`) and export artifacts (`exports/` in the
+reports bucket vs completed jobs). Objects younger than the grace period are left alone: their metadata may be
+being written right now."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, Field
+
+from shared import clock
+from shared.aws import client
+from shared.jobs import store as job_store
+from shared.pipeline import workspace
+from shared.trials import store as trial_store
+
+GRACE = timedelta(hours=1)
+SAMPLE = 50
+
+
+class Mismatch(BaseModel):
+    name: str
+    objects: int
+    described: int
+    objectsWithoutMetadata: list[str] = Field(default_factory=list)
+    metadataWithoutObjects: list[str] = Field(default_factory=list)
+    orphanCount: int = 0
+    missingCount: int = 0
+
+
+class ReconciliationReport(BaseModel):
+    checkedAt: str
+    pairs: list[Mismatch]
+
+    @property
+    def clean(self) -> bool:
+        return all(p.orphanCount == 0 and p.missingCount == 0 for p in self.pairs)
+
+
+def _objects(bucket: str, prefix: str) -> Iterator[tuple[str, datetime]]:
+    for page in client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            yield item["Key"], item["LastModified"]
+
+
+def _compare(name: str, objects: dict[str, datetime], described: set[str], now: datetime) -> Mismatch:
+    orphans = sorted(k for k, modified in objects.items() if k not in described and now - modified > GRACE)
+    missing = sorted(described - objects.keys())
+    return Mismatch(
+        name=name,
+        objects=len(objects),
+        described=len(described),
+        objectsWithoutMetadata=orphans[:SAMPLE],
+        metadataWithoutObjects=missing[:SAMPLE],
+        orphanCount=len(orphans),
+        missingCount=len(missing),
+    )
+
+
+def _artifact_keys(now_iso: str) -> set[str]:
+    """Artifacts recorded on jobs (a failed job keeps what it rendered; a rerun overwrites the same keys)."""
+    keys: set[str] = set()
+    for status in ("completed", "failed", "processing"):
+        cursor: str | None = None
+        while True:
+            jobs, cursor = job_store.list_by_status(status, 100, cursor)
+            keys |= {a.key for j in jobs for a in j.artifacts if a.expiresAt > now_iso}
+            if not cursor:
+                break
+    return keys
+
+
+def reconcile() -> ReconciliationReport:
+    now = clock.now()
+    files = dict(_objects(trial_store.documents_bucket(), "trials/"))
+    described_files = {f["key"] for f in trial_store.every_file()}
+    exports = dict(_objects(workspace.bucket(), "exports/"))
+    described_exports = _artifact_keys(clock.iso(now))
+    return ReconciliationReport(
+        checkedAt=clock.iso(now),
+        pairs=[
+            _compare("trial-files", files, described_files, now),
+            _compare("export-artifacts", exports, described_exports, now),
+        ],
+    )

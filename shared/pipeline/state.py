@@ -1,0 +1,54 @@
+"""The state-machine payload: small, ids and S3 keys only (claim check); the data itself lives in S3 under `work/`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RunInput(BaseModel):
+    """What starts an execution: a schedule's firing (subscription + slot) or a job created by the API."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    tenantId: str
+    subscriptionId: str | None = None
+    scheduledFor: str | None = None
+    jobId: str | None = None
+
+
+class DeliveryItem(BaseModel):
+    """One item of the Deliver Map."""
+
+    tenantId: str
+    jobId: str
+    deliveryId: str
+
+
+class RunState(BaseModel):
+    """What flows from step to step."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    tenantId: str
+    jobId: str
+    subscriptionId: str | None = None
+    duplicate: bool = False
+    fetched: str | None = None
+    """S3 key of the fetched data."""
+    aggregated: str | None = None
+    """S3 key of the aggregated data."""
+    deliveries: list[DeliveryItem] = Field(default_factory=list)
+
+
+class FailedRun(BaseModel):
+    """The input of MarkFailed: whatever the failing state had, plus the error Catch put at `$.error`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    tenantId: str | None = None
+    jobId: str | None = None
+    subscriptionId: str | None = None
+    scheduledFor: str | None = None
+    error: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,160 @@
+"""Subscription use cases over one model: seed 001's routes now, seed 004's schedules over the same functions.
+
+Each takes the verified caller and pydantic models; no boto3 here (stores do that)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from shared import clock, cron
+from shared.api.caller import Caller
+from shared.delivery.registry import validate_channels
+from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.jobs import logic as jobs
+from shared.jobs.models import JobPage, RunStarted
+from shared.pipeline.sources import source_for
+from shared.settings import get_settings
+from shared.subscriptions import scheduler, store
+from shared.subscriptions.models import (
+    ChannelSpec,
+    Schedule,
+    Subscription,
+    SubscriptionCreate,
+    SubscriptionPage,
+    SubscriptionUpdate,
+)
+
+MAX_PAGE = 100
+
+
+def check_schedule(schedule: Schedule) -> None:
+    """400 with a sentence for a bad cron, both day fields, an unknown timezone, or runs too close together."""
+    minimum = timedelta(minutes=get_settings().minimum_schedule_interval_minutes)
+    cron.check_schedule(schedule.cron, schedule.timezone, minimum)
+
+
+def next_run_at(schedule: Schedule) -> str:
+    return clock.iso(cron.next_runs(schedule.cron, schedule.timezone, clock.now(), 1)[0])
+
+
+def _default_channels(caller: Caller) -> list[ChannelSpec]:
+    if not caller.email:
+        raise InvalidInput("give channels: your token carries no email address to send the report to")
+    return [ChannelSpec(channel="email", recipients=[caller.email])]
+
+
+def create(caller: Caller, request: SubscriptionCreate) -> Subscription:
+    """Check the caller may receive the report, save the subscription, then create its schedule."""
+    if request.userId is not None and request.userId != caller.sub:
+        raise Forbidden("a subscription is always the caller's own: userId must be your user id or left out")
+    if request.reportType == "report" and not request.reportId:
+        raise InvalidInput("reportType 'report' needs the reportId of a saved report")
+    source = source_for(request.reportType)
+    check_schedule(request.schedule)
+    filters = source.check_access(caller, request.reportId, request.filters)
+    channels = validate_channels(request.channels or _default_channels(caller))
+    now = clock.iso(clock.now())
+    subscription = Subscription(
+        subscriptionId=f"sub_{uuid.uuid4().hex}",
+        tenantId=caller.tenant,
+        ownerId=caller.sub,
+        ownerEmail=caller.email,
+        name=request.name or source.title(request.reportId, filters, caller.tenant),
+        reportType=request.reportType,
+        reportId=request.reportId,
+        filters=filters,
+        formats=request.formats,
+        channels=channels,
+        schedule=request.schedule,
+        scheduleDescription=cron.describe(request.schedule.cron),
+        status=request.status,
+        createdAt=now,
+        updatedAt=now,
+        nextRunAt=next_run_at(request.schedule) if request.status == "active" else None,
+    )
+    store.put_new(subscription)
+    try:
+        scheduler.put_schedule(subscription)
+    except Exception:
+        store.delete(subscription.tenantId, subscription.subscriptionId)
+        raise
+    return subscription
+
+
+def get(caller: Caller, subscription_id: str) -> Subscription:
+    """The caller's subscription (an admin: any of the tenant's); anything else is a 404."""
+    found = store.get(caller.tenant, subscription_id)
+    if found is None or (not caller.is_admin and found.ownerId != caller.sub):
+        raise NotFound(f"no subscription {subscription_id}")
+    return found
+
+
+def list_subscriptions(
+    caller: Caller, limit: int = 50, cursor: str | None = None, everyone: bool = False
+) -> SubscriptionPage:
+    """The caller's subscriptions, newest first; `everyone` (admins only) lists the whole tenant's."""
+    size = min(max(limit, 1), MAX_PAGE)
+    if everyone:
+        caller.require_admin("list every subscription of the tenant")
+        items, next_cursor = store.list_for_tenant(caller.tenant, size, cursor)
+    else:
+        items, next_cursor = store.list_for_owner(caller.tenant, caller.sub, size, cursor)
+    return SubscriptionPage(items=items, cursor=next_cursor)
+
+
+def update(caller: Caller, subscription_id: str, patch: SubscriptionUpdate) -> Subscription:
+    """Change what was given; the schedule follows (expression, timezone, enabled or disabled)."""
+    current = get(caller, subscription_id)
+    changes = patch.model_dump(exclude_unset=True)
+    if not changes:
+        return current
+    updated = current.model_copy(update={k: getattr(patch, k) for k in changes})
+    if patch.schedule is not None:
+        check_schedule(patch.schedule)
+        updated.scheduleDescription = cron.describe(patch.schedule.cron)
+    if patch.filters is not None:
+        updated.filters = source_for(current.reportType).check_access(caller, current.reportId, patch.filters)
+    if patch.channels is not None:
+        updated.channels = validate_channels(patch.channels)
+    updated.nextRunAt = next_run_at(updated.schedule) if updated.status == "active" else None
+    updated.updatedAt = clock.iso(clock.now())
+    store.replace(updated, current.updatedAt)
+    scheduler.put_schedule(updated)
+    return updated
+
+
+def pause(caller: Caller, subscription_id: str) -> Subscription:
+    return update(caller, subscription_id, SubscriptionUpdate(status="paused"))
+
+
+def resume(caller: Caller, subscription_id: str) -> Subscription:
+    return update(caller, subscription_id, SubscriptionUpdate(status="active"))
+
+
+def toggle(caller: Caller, subscription_id: str) -> Subscription:
+    """Seed 004's `PATCH /api/reports/schedules/{id}/toggle`."""
+    current = get(caller, subscription_id)
+    return update(
+        caller, subscription_id, SubscriptionUpdate(status="paused" if current.status == "active" else "active")
+    )
+
+
+def delete(caller: Caller, subscription_id: str) -> None:
+    """Remove the schedule first (no further runs), then the subscription; its past jobs stay readable by id."""
+    current = get(caller, subscription_id)
+    scheduler.delete_schedule(current.subscriptionId)
+    store.delete(current.tenantId, current.subscriptionId)
+
+
+def run_now(caller: Caller, subscription_id: str) -> RunStarted:
+    """A run outside the schedule, for the slot `now` (so a double click within the same millisecond is one job)."""
+    subscription = get(caller, subscription_id)
+    job, created = jobs.create_job_for_slot(subscription, clock.iso(clock.now()), kind="manual")
+    if created:
+        jobs.start_job(job)
+    return RunStarted(jobId=job.jobId, status=job.status, scheduledFor=job.scheduledFor)
+
+
+def list_jobs(caller: Caller, subscription_id: str, limit: int = 20, cursor: str | None = None) -> JobPage:
+    return jobs.list_for_subscription(caller, get(caller, subscription_id), limit, cursor)

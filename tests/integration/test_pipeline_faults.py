@@ -1,0 +1,202 @@
+"""The fault matrix: each of Fetch, Aggregate, Render and Deliver failing once (transient) or for good (permanent).
+
+Faults are injected by replacing the registry entry of the report source or the email channel in this test only (the
+local Lambda runs the handlers in this process), never by a switch in the product code."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Literal
+
+import pytest
+
+from local.runtime import LocalRuntime
+from shared.aws import client
+from shared.catalog.pipeline import PIPELINE_DLQ
+from shared.delivery import registry
+from shared.delivery.channel import Artifact, ChannelReceipt, DeliveryContext
+from shared.errors import PermanentError, TransientError
+from shared.pipeline import sources
+from shared.settings import get_settings
+from tests.conftest import TokenFactory
+from tests.support.api_client import ApiClient
+from tests.support.pipeline import TRIAL, executions, mail_to, report_mail_to, small_trial, wait_for_job
+
+RECIPIENTS = ("alice@example.com", "carol@example.com")
+Mode = Literal["transient", "permanent"]
+
+
+class FaultySource:
+    """The real clinical weekly, failing at one step while `remaining` > 0."""
+
+    def __init__(self, inner: Any, step: str, error: type[Exception], remaining: int) -> None:
+        self.inner, self.step, self.error, self.remaining = inner, step, error, remaining
+        self.report_type = inner.report_type
+        self.calls = 0
+
+    def _maybe_fail(self, step: str) -> None:
+        if step == self.step and self.remaining > 0:
+            self.remaining -= 1
+            self.calls += 1
+            raise self.error(f"injected {self.error.__name__} in {step}")
+
+    def check_access(self, *args: Any) -> Any:
+        return self.inner.check_access(*args)
+
+    def title(self, *args: Any) -> Any:
+        return self.inner.title(*args)
+
+    def fetch(self, spec: Any) -> Any:
+        self._maybe_fail("fetch")
+        return self.inner.fetch(spec)
+
+    def aggregate(self, spec: Any, fetched: Any) -> Any:
+        self._maybe_fail("aggregate")
+        return self.inner.aggregate(spec, fetched)
+
+    def build_document(self, spec: Any, aggregated: Any, purpose: Any) -> Any:
+        self._maybe_fail("render")
+        return self.inner.build_document(spec, aggregated, purpose)
+
+
+class FaultyEmail:
+    """The real email channel, failing for one recipient while `remaining` > 0."""
+
+    name = "email"
+
+    def __init__(self, inner: Any, recipient: str, error: type[Exception], remaining: int) -> None:
+        self.inner, self.recipient, self.error, self.remaining = inner, recipient, error, remaining
+        self.config_model = inner.config_model
+
+    def check_recipient(self, recipient: str) -> None:
+        self.inner.check_recipient(recipient)
+
+    def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> ChannelReceipt:
+        if context.recipient == self.recipient and self.remaining > 0:
+            self.remaining -= 1
+            raise self.error(f"injected {self.error.__name__} sending to {context.recipient}")
+        return self.inner.send(context, artifacts)  # type: ignore[no-any-return]
+
+
+def _inject(monkeypatch: pytest.MonkeyPatch, step: str, mode: Mode) -> Any:
+    error = TransientError if mode == "transient" else PermanentError
+    remaining = 1 if mode == "transient" else 1_000
+    if step == "deliver":
+        fault: Any = FaultyEmail(registry.CHANNELS["email"], RECIPIENTS[1], error, remaining)
+        monkeypatch.setitem(registry.CHANNELS, "email", fault)
+    else:
+        fault = FaultySource(sources.SOURCES["clinical_weekly"], step, error, remaining)
+        monkeypatch.setitem(sources.SOURCES, "clinical_weekly", fault)
+    return fault
+
+
+def _subscribe_and_run(api: ApiClient) -> str:
+    created = api.post(
+        "/api/subscriptions",
+        {
+            "reportType": "clinical_weekly",
+            "filters": {"trialId": TRIAL, "fileTypes": ["txt"]},
+            "formats": ["pdf", "csv"],
+            "channels": [{"channel": "email", "recipients": list(RECIPIENTS)}],
+        },
+    )
+    assert created.status == 201, created.body
+    run = api.post(f"/api/subscriptions/{created.json['subscriptionId']}/run")
+    assert run.status == 202, run.body
+    return str(run.json["jobId"])
+
+
+def _dlq_messages() -> list[dict[str, Any]]:
+    sqs = client("sqs")
+    url = get_settings().name_of(PIPELINE_DLQ)
+    found = []
+    while True:
+        reply = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+        messages = reply.get("Messages", [])
+        if not messages:
+            return found
+        for message in messages:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def _one_report_each() -> None:
+    for recipient in RECIPIENTS:
+        assert len(report_mail_to(recipient)) == 1, f"{recipient} got {len(report_mail_to(recipient))} reports"
+
+
+@pytest.fixture
+def alice_api(clean: LocalRuntime, token: TokenFactory) -> ApiClient:
+    small_trial()
+    return ApiClient(clean.url, token=token(sub="alice", role="user", email="alice@example.com"))
+
+
+@pytest.mark.parametrize("step", ["fetch", "aggregate", "render", "deliver"])
+def test_a_step_failing_once_is_retried_and_the_job_completes(
+    alice_api: ApiClient, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    fault = _inject(monkeypatch, step, "transient")
+    job = wait_for_job(alice_api, _subscribe_and_run(alice_api))
+    assert job["status"] == "completed", job
+    assert fault.remaining == 0, "the fault fired"
+    _one_report_each()
+    assert not [m for m in mail_to("alice@example.com") if str(m["Subject"]).startswith("Report failed")]
+    assert _dlq_messages() == []
+    if step == "deliver":
+        carol = next(d for d in job["deliveries"] if d["recipient"] == RECIPIENTS[1])
+        assert carol["attempts"] == 2
+
+
+@pytest.mark.parametrize("step", ["fetch", "aggregate", "render", "deliver"])
+def test_a_step_failing_for_good_fails_the_job_then_a_rerun_completes_it_without_sending_twice(
+    alice_api: ApiClient, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    fault = _inject(monkeypatch, step, "permanent")
+    job_id = _subscribe_and_run(alice_api)
+    job = wait_for_job(alice_api, job_id)
+    assert job["status"] == "failed", job
+    assert job["error"]["step"] == step
+    assert "injected PermanentError" in job["error"]["cause"]
+    assert job["error"]["error"] == "PermanentError"
+    assert job["reportUrl"] is None
+
+    (message,) = _dlq_messages()
+    assert message["jobId"] == job_id
+    assert message["step"] == step
+    assert "injected PermanentError" in message["cause"]
+    notices = [m for m in mail_to("alice@example.com") if str(m["Subject"]).startswith("Report failed")]
+    assert len(notices) == 1
+    delivered_before = len(report_mail_to(RECIPIENTS[0]))
+    assert delivered_before == (1 if step == "deliver" else 0)
+
+    fault.remaining = 0
+    (execution,) = executions()
+    described = client("stepfunctions").describe_execution(executionArn=execution["executionArn"])
+    client("stepfunctions").start_execution(
+        stateMachineArn=execution["stateMachineArn"], input=described["input"], name=f"rerun-{uuid.uuid4().hex}"
+    )
+    rerun = wait_for_job(alice_api, job_id)
+    assert rerun["status"] == "completed", rerun
+    assert rerun["attempt"] == 2
+    assert rerun["error"] is None
+    _one_report_each()
+    notices = [m for m in mail_to("alice@example.com") if str(m["Subject"]).startswith("Report failed")]
+    assert len(notices) == 1, "the owner was told once"
+    assert _dlq_messages() == []
+
+
+def test_a_rerun_of_a_completed_job_ends_quietly_and_sends_nothing(alice_api: ApiClient) -> None:
+    job_id = _subscribe_and_run(alice_api)
+    assert wait_for_job(alice_api, job_id)["status"] == "completed"
+    (execution,) = executions()
+    described = client("stepfunctions").describe_execution(executionArn=execution["executionArn"])
+    client("stepfunctions").start_execution(
+        stateMachineArn=execution["stateMachineArn"], input=described["input"], name=f"rerun-{uuid.uuid4().hex}"
+    )
+    job = wait_for_job(alice_api, job_id)
+    assert len(executions()) == 2
+    assert job["status"] == "completed"
+    assert job["attempt"] == 1
+    assert {e["status"] for e in executions()} == {"SUCCEEDED"}
+    _one_report_each()

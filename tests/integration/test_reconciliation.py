@@ -1,0 +1,44 @@
+"""The daily reconciliation: S3 objects without metadata and metadata without objects, per pair, counted."""
+
+from datetime import timedelta
+
+from local import lambdas
+from local.runtime import LocalRuntime
+from shared import clock
+from shared.aws import client
+from shared.catalog.pipeline import PIPELINE_RECONCILE
+from shared.pipeline import workspace
+from shared.trials import store
+from tests.support.pipeline import small_trial
+
+
+def _pairs() -> dict[str, dict[str, object]]:
+    report = lambdas.invoke(PIPELINE_RECONCILE.name, {"detail-type": "Scheduled Event"})
+    return {p["name"]: p for p in report["pairs"]}
+
+
+def test_consistent_data_reconciles_clean(clean: LocalRuntime) -> None:
+    small_trial()
+    pairs = _pairs()
+    assert pairs["trial-files"]["objects"] == pairs["trial-files"]["described"] > 0
+    assert pairs["trial-files"]["orphanCount"] == pairs["trial-files"]["missingCount"] == 0
+
+
+def test_orphans_and_missing_objects_are_reported_after_the_grace_period(clean: LocalRuntime) -> None:
+    small_trial()
+    s3 = client("s3")
+    documents = store.documents_bucket()
+    gone = next(iter(store.every_file()))["key"]
+    s3.delete_object(Bucket=documents, Key=gone)
+    s3.put_object(Bucket=documents, Key="trials/acme/T-100/2026-01-01/stray.txt", Body=b"no metadata")
+    s3.put_object(Bucket=workspace.bucket(), Key="exports/acme/job_x/report.pdf", Body=b"%PDF")
+
+    fresh = _pairs()
+    assert fresh["trial-files"]["missingCount"] == 1
+    assert fresh["trial-files"]["orphanCount"] == 0, "an object younger than the grace period may await its metadata"
+
+    clock.set_now(clock.now() + timedelta(hours=2))
+    later = _pairs()
+    assert later["trial-files"]["metadataWithoutObjects"] == [gone]
+    assert later["trial-files"]["objectsWithoutMetadata"] == ["trials/acme/T-100/2026-01-01/stray.txt"]
+    assert later["export-artifacts"]["objectsWithoutMetadata"] == ["exports/acme/job_x/report.pdf"]
