@@ -1,19 +1,29 @@
-"""Seed 003's reporting routes over the delivery model. For now: `GET /api/v1/reporting/stats`."""
+"""Seed 003's reporting routes over the delivery model: subscribe, a subscriber's subscriptions, deliver now, a
+delivery's status, distribution stats; and a job's deliveries."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, Field
 
 from shared import clock
 from shared.api.caller import Caller
 from shared.api.resolver import current_caller, new_resolver
-from shared.delivery import stats
+from shared.delivery import reporting, stats
+from shared.delivery.reporting import (
+    DeliveryRequest,
+    DeliveryResponse,
+    DeliveryStatus,
+    ReportSubscription,
+    ReportSubscriptionRequest,
+    SubscriptionResponse,
+)
 from shared.delivery.stats import StatsRow
 from shared.errors import InvalidInput
 from shared.observability import http_entry
@@ -58,6 +68,58 @@ def distribution_stats(
     begin, end = _window(start, until)
     rows = stats.read_stats(caller.tenant, begin, end, channel=channel, report_type=report_type)
     return StatsReply(from_=clock.iso(begin), until=clock.iso(end), stats=rows, totals=stats.totals(rows))
+
+
+@router.post(
+    "/api/v1/reporting/subscribe",
+    summary="Subscribe the caller to report types over channels (seed 003's ReportSubscription)",
+    tags=["reporting"],
+    responses={201: {"description": "subscribed"}},
+)
+def subscribe(
+    request: ReportSubscriptionRequest, caller: Annotated[Caller, Depends(current_caller)]
+) -> Response[SubscriptionResponse]:
+    return Response(
+        status_code=201, content_type=content_types.APPLICATION_JSON, body=reporting.subscribe(caller, request)
+    )
+
+
+@router.get(
+    "/api/v1/reporting/subscriptions/<subscriber_id>",
+    summary="A subscriber's subscriptions (yours; an admin: anyone's in the tenant)",
+    tags=["reporting"],
+)
+def subscriptions_of(
+    subscriber_id: Annotated[str, Path(max_length=100)], caller: Annotated[Caller, Depends(current_caller)]
+) -> list[ReportSubscription]:
+    return reporting.subscriptions_of(caller, subscriber_id)
+
+
+@router.post(
+    "/api/v1/reporting/deliver",
+    summary="Deliver a completed report to the given channels now (idempotent per request_id)",
+    tags=["reporting"],
+)
+def deliver(request: DeliveryRequest, caller: Annotated[Caller, Depends(current_caller)]) -> DeliveryResponse:
+    return reporting.deliver_now(caller, request)
+
+
+@router.get(
+    "/api/v1/reporting/delivery/<delivery_id>/status",
+    summary="One delivery's status (seed 003's DeliveryStatus)",
+    tags=["reporting"],
+)
+def delivery_status(
+    delivery_id: Annotated[str, Path(max_length=100)], caller: Annotated[Caller, Depends(current_caller)]
+) -> DeliveryStatus:
+    return reporting.delivery_status(caller, delivery_id)
+
+
+@router.get("/api/jobs/<job_id>/deliveries", summary="A job's deliveries, each with its status", tags=["jobs"])
+def job_deliveries(
+    job_id: Annotated[str, Path(max_length=100)], caller: Annotated[Caller, Depends(current_caller)]
+) -> list[DeliveryStatus]:
+    return reporting.deliveries_of_job(caller, job_id)
 
 
 app = new_resolver(router)

@@ -22,7 +22,9 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "PUSH_PROVIDER": "local.push:RecordingPushProvider",
+    "SES_MAX_SEND_RATE": "1000",
 }
+"""The local SES answers `MaxSendRate` 1 (a sandbox account); the outbox has no limit, so it is configured."""
 
 
 class LocalRuntime:

@@ -55,6 +55,18 @@ class Settings(BaseModel):
     export_ttl_days: int = Field(30, alias="EXPORT_TTL_DAYS", gt=0)
     """How long report artifacts are kept (the reports bucket's `exports/` lifecycle says the same)."""
     minimum_schedule_interval_minutes: int = Field(15, alias="MINIMUM_SCHEDULE_INTERVAL_MINUTES", gt=0)
+    email_attachment_max_bytes: int = Field(2_000_000, alias="EMAIL_ATTACHMENT_MAX_BYTES", ge=0)
+    """A report email carries the files as attachments when together they are at most this big (0: links only)."""
+    ses_max_send_rate: float | None = Field(None, alias="SES_MAX_SEND_RATE", gt=0)
+    """Emails per second; unset: the account's `MaxSendRate` (SES `GetSendQuota`), read once per cold start."""
+    delivery_stale_minutes: int = Field(15, alias="DELIVERY_STALE_MINUTES", gt=0)
+    """The delivery sweeper takes up deliveries `created` or `sending` unchanged this long (beyond any send)."""
+    job_working_timeout_minutes: int = Field(90, alias="JOB_WORKING_TIMEOUT_MINUTES", gt=0)
+    """The job sweeper takes up jobs `processing` unchanged this long (beyond the state machine's own timeout)."""
+    job_max_redrives: int = Field(1, alias="JOB_MAX_REDRIVES", ge=0)
+    """How often a stalled job is started again before the sweeper fails it for good and tells its owner."""
+    sweep_batch: int = Field(200, alias="SWEEP_BATCH", gt=0, le=1000)
+    """At most this many deliveries or jobs per sweep; the rest wait for the next one."""
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:
         """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""

@@ -8,6 +8,8 @@ from constructs import Construct
 
 from cdk.nag import acknowledge
 from cdk.platform import Platform
+from shared.catalog.delivery import EMAIL_SENDERS as DELIVERY_EMAIL_SENDERS
+from shared.catalog.delivery import JOB_SWEEPER, REPORTING_API
 from shared.catalog.pipeline import (
     PIPELINE_DELIVER,
     PIPELINE_DLQ,
@@ -62,35 +64,39 @@ class PipelineConstruct(Construct):
         scheduler_dlq = storage.queues[SCHEDULER_DLQ.id]
         scheduler_dlq.grant_send_messages(self.scheduler_role)
 
-        api = functions[SUBSCRIPTIONS_API.name]
-        for variable, value in {
-            "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
-            "SCHEDULER_ROLE_ARN": self.scheduler_role.role_arn,
-            "SCHEDULER_DLQ_ARN": scheduler_dlq.queue_arn,
-            "SCHEDULE_GROUP": SCHEDULE_GROUP,
-        }.items():
-            api.add_environment(variable, value)
-        self.state_machine.grant_start_execution(api)
-        self.scheduler_role.grant_pass_role(api.grant_principal)
-        api.add_to_role_policy(
-            aws_iam.PolicyStatement(
-                actions=[
-                    "scheduler:CreateSchedule",
-                    "scheduler:UpdateSchedule",
-                    "scheduler:DeleteSchedule",
-                    "scheduler:GetSchedule",
-                ],
-                resources=[
-                    stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{SCHEDULE_GROUP}/*")
-                ],
+        for writer in (SUBSCRIPTIONS_API.name, REPORTING_API.name):
+            api = functions[writer]
+            for variable, value in {
+                "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
+                "SCHEDULER_ROLE_ARN": self.scheduler_role.role_arn,
+                "SCHEDULER_DLQ_ARN": scheduler_dlq.queue_arn,
+                "SCHEDULE_GROUP": SCHEDULE_GROUP,
+            }.items():
+                api.add_environment(variable, value)
+            self.state_machine.grant_start_execution(api)
+            self.scheduler_role.grant_pass_role(api.grant_principal)
+            api.add_to_role_policy(
+                aws_iam.PolicyStatement(
+                    actions=[
+                        "scheduler:CreateSchedule",
+                        "scheduler:UpdateSchedule",
+                        "scheduler:DeleteSchedule",
+                        "scheduler:GetSchedule",
+                    ],
+                    resources=[
+                        stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{SCHEDULE_GROUP}/*")
+                    ],
+                )
             )
-        )
-        acknowledge(
-            api,
-            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stack.region}:{stack.account}:schedule/"
-            f"{SCHEDULE_GROUP}/*]",
-            "Schedules are created per subscription at run time; the grant is limited to the platform's own group.",
-        )
+            acknowledge(
+                api,
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stack.region}:{stack.account}:schedule/"
+                f"{SCHEDULE_GROUP}/*]",
+                "Schedules are created per subscription at run time; the grant is limited to the platform's own group.",
+            )
+        job_sweeper = functions[JOB_SWEEPER.name]
+        job_sweeper.add_environment("STATE_MACHINE_ARN", self.state_machine.state_machine_arn)
+        self.state_machine.grant_start_execution(job_sweeper)
 
         sender = platform.config.sender_email
         identities = [
@@ -98,11 +104,18 @@ class PipelineConstruct(Construct):
             stack.format_arn(service="ses", resource="identity", resource_name=sender.rsplit("@", 1)[-1]),
         ]
         base_url = platform.api.stage.url.rstrip("/")
-        for name in (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name, SUBSCRIPTIONS_API.name):
+        email_senders = (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name, *DELIVERY_EMAIL_SENDERS)
+        for name in (*email_senders, SUBSCRIPTIONS_API.name):
             functions[name].add_environment("API_BASE_URL", base_url)
-        for name in (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name):
+        for name in dict.fromkeys(email_senders):
             functions[name].add_to_role_policy(
                 aws_iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=identities)
+            )
+            functions[name].add_to_role_policy(aws_iam.PolicyStatement(actions=["ses:GetSendQuota"], resources=["*"]))
+            acknowledge(
+                functions[name],
+                "AwsSolutions-IAM5[Resource::*]",
+                "ses:GetSendQuota has no resource-level permission; it is read once per cold start to pace sends.",
             )
 
         monitoring = platform.monitoring

@@ -30,17 +30,57 @@ REPORTING_API = Function(
     name="reporting-api",
     handler="functions.reporting_api.handler",
     kind="api",
-    description="Seed 003's reporting routes: distribution stats by report type, channel and hour",
-    routes=("GET /api/v1/reporting/stats",),
-    grants=(Grant("distribution-stats", "read"),),
+    description="Seed 003's reporting routes: subscribe, subscriptions, deliver now, delivery status, stats",
+    routes=(
+        "GET /api/v1/reporting/stats",
+        "POST /api/v1/reporting/subscribe",
+        "GET /api/v1/reporting/subscriptions/{subscriber_id}",
+        "POST /api/v1/reporting/deliver",
+        "GET /api/v1/reporting/delivery/{delivery_id}/status",
+        "GET /api/jobs/{job_id}/deliveries",
+    ),
+    grants=(
+        Grant("distribution-stats", "read"),
+        Grant("subscriptions", "read_write"),
+        Grant("jobs", "read"),
+        Grant("deliveries", "read_write"),
+        Grant("trial-records", "read"),
+        Grant("reports", "read"),
+    ),
 )
 
-CHANNEL_SENDERS: tuple[str, ...] = ()
+_DELIVERY_STATE = (Grant("jobs", "read"), Grant("deliveries", "read_write"), Grant("reports", "read"))
+
+DELIVERY_SWEEPER = Function(
+    name="delivery-sweeper",
+    handler="functions.delivery_sweeper.handler",
+    kind="cron",
+    description="Every 10 minutes: deliveries left created or sending past DELIVERY_STALE_MINUTES are sent again",
+    schedule="rate(10 minutes)",
+    grants=_DELIVERY_STATE,
+    timeout_s=300,
+    reserved_concurrency=1,
+)
+JOB_SWEEPER = Function(
+    name="job-sweeper",
+    handler="functions.job_sweeper.handler",
+    kind="cron",
+    description="Every 15 minutes: jobs processing past JOB_WORKING_TIMEOUT_MINUTES are re-driven or failed",
+    schedule="rate(15 minutes)",
+    grants=(Grant("jobs", "read_write"), Grant("deliveries", "read_write")),
+    timeout_s=300,
+    reserved_concurrency=1,
+)
+
+CHANNEL_SENDERS: tuple[str, ...] = ("pipeline-deliver", DELIVERY_SWEEPER.name, REPORTING_API.name)
 """Names of the functions that run delivery channels (the pipeline's Deliver step, the sweepers). `DeliveryConstruct`
 grants each what the channels need beyond the catalog: the inbox and stats tables, SFTP key secrets, SNS push."""
+
+EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, REPORTING_API.name)
+"""The delivery functions that send email (report emails, failure notes): SES send and quota, the API's base URL."""
 
 TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS)
 BUCKETS: tuple[Bucket, ...] = ()
 QUEUES: tuple[Queue, ...] = ()
 LAKE_TABLES: tuple[LakeTable, ...] = ()
-FUNCTIONS: tuple[Function, ...] = (INBOX_API, REPORTING_API)
+FUNCTIONS: tuple[Function, ...] = (INBOX_API, REPORTING_API, DELIVERY_SWEEPER, JOB_SWEEPER)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.aws import client
 from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, DeliveryContext
+from shared.delivery.send_rate import ses_bucket
 from shared.errors import InvalidInput, PermanentError, TransientError
 from shared.settings import get_settings
 
@@ -77,7 +78,37 @@ def report_message(context: DeliveryContext, artifacts: list[Artifact]) -> Email
         f'<p style="color:#64748b">Job {html.escape(context.job_id)}. You receive this because of a report '
         "subscription.</p></body></html>"
     )
-    return _message(context.recipient, subject, "\n".join(lines), body_html, context.delivery_id)
+    attach = _attachable(artifacts)
+    if attach:
+        lines.insert(1, "The files are attached; the links below fetch them again.")
+    message = _message(context.recipient, subject, "\n".join(lines), body_html, context.delivery_id)
+    for artifact in artifacts if attach else []:
+        maintype, _, subtype = artifact.content_type.partition("/")
+        message.add_attachment(
+            _read(artifact),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=f"{re.sub(r'[^A-Za-z0-9._-]+', '_', artifact.title)[:80]}.{artifact.format}",
+        )
+    return message
+
+
+def _attachable(artifacts: list[Artifact]) -> bool:
+    """Attachments only when the files together are within `EMAIL_ATTACHMENT_MAX_BYTES`; otherwise links only."""
+    cap = get_settings().email_attachment_max_bytes
+    return cap > 0 and sum(a.size_bytes for a in artifacts) <= cap
+
+
+def _read(artifact: Artifact) -> bytes:
+    try:
+        body: bytes = client("s3").get_object(Bucket=artifact.bucket, Key=artifact.key)["Body"].read()
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            raise PermanentError(f"artifact {artifact.key} is gone: {error}") from error
+        raise TransientError(f"artifact {artifact.key} unreadable: {error}") from error
+    except (ConnectionError, ReadTimeoutError) as error:
+        raise TransientError(f"artifact {artifact.key} unreadable: {error}") from error
+    return body
 
 
 def failure_message(recipient: str, title: str, job_id: str, step: str, cause: str, key: str) -> EmailMessage:
@@ -109,7 +140,9 @@ def _message(recipient: str, subject: str, text: str, body_html: str, key: str) 
 
 
 def send_message(message: EmailMessage) -> ChannelReceipt:
-    """Send through SES v2; throttling and SES outages are transient, rejections permanent."""
+    """Send through SES v2 at the account's sending rate; throttling and outages are transient, rejections
+    permanent."""
+    ses_bucket().take()
     try:
         reply = client("sesv2").send_email(
             FromEmailAddress=get_settings().sender_email,

@@ -146,3 +146,54 @@ def list_for_job(job_id: str) -> list[DeliveryRecord]:
         if "LastEvaluatedKey" not in page:
             return found
         params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def list_stale(status: DeliveryStatus, before: str, limit: int = 100) -> list[DeliveryRecord]:
+    """Deliveries in `status` last updated before `before` (oldest first), through `status-index`; at most `limit`."""
+    params: dict[str, Any] = {
+        "IndexName": "status-index",
+        "KeyConditionExpression": "#status = :status AND updatedAt < :before",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": {":status": status, ":before": before},
+        "Limit": limit,
+    }
+    found: list[DeliveryRecord] = []
+    while len(found) < limit:
+        page = _table().query(**params)
+        found += [DeliveryRecord.model_validate(from_item(i)) for i in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            break
+        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return found[:limit]
+
+
+def reclaim(tenant_id: str, delivery_id: str, seen_updated_at: str, now: str) -> DeliveryRecord | None:
+    """A stale `sending` (a crash mid-send) taken over for one more try, attempts + 1; None when it moved since it
+    was seen (its sender finished, or another sweeper took it)."""
+    return _update(
+        tenant_id,
+        delivery_id,
+        UpdateExpression="SET updatedAt = :now ADD attempts :one",
+        ConditionExpression="#status = :sending AND updatedAt = :seen",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":now": now, ":one": 1, ":sending": "sending", ":seen": seen_updated_at},
+    )
+
+
+def abandon(tenant_id: str, delivery_id: str, seen_updated_at: str, error: str, now: str) -> DeliveryRecord | None:
+    """A stale `sending` that must not be sent again → failed (not retryable) with why; None when it moved."""
+    return _update(
+        tenant_id,
+        delivery_id,
+        UpdateExpression="SET #status = :failed, lastError = :error, retryable = :no, updatedAt = :now",
+        ConditionExpression="#status = :sending AND updatedAt = :seen",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":failed": "failed",
+            ":error": error[:1000],
+            ":no": False,
+            ":now": now,
+            ":sending": "sending",
+            ":seen": seen_updated_at,
+        },
+    )

@@ -4,10 +4,13 @@ status and attempts, and tell a subscription's owner, once, that a run failed.""
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import datetime
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from shared import clock
-from shared.delivery import records
+from shared.delivery import records, stats
 from shared.delivery.channel import Artifact, ChannelReceipt, DeliveryContext
 from shared.delivery.email import failure_message, send_message
 from shared.delivery.records import DeliveryRecord
@@ -105,31 +108,52 @@ def artifacts_of(job: Job) -> list[Artifact]:
     ]
 
 
-def deliver(context: DeliveryContext, artifacts: list[Artifact]) -> DeliveryRecord:
-    """Hand the artifacts over once. A delivery already `delivered` (or mid-`sending` after a crash) is not sent
-    again; a TransientError is recorded and re-raised for the pipeline's retry; anything else fails it for good."""
+def deliver(context: DeliveryContext, artifacts: list[Artifact], stale_since: str | None = None) -> DeliveryRecord:
+    """Hand the artifacts over once. A delivery already `delivered` (or mid-`sending`) is not sent again; a
+    TransientError is recorded and re-raised for the pipeline's retry; anything else fails it for good.
+
+    `stale_since` (the sweeper): take over a `sending` last updated then (a crash mid-send) for one more try."""
     (existing,) = open_deliveries([context])
     now = clock.iso(clock.now())
-    claimed = records.claim(context.tenant_id, context.delivery_id, now)
+    if stale_since is None:
+        claimed = records.claim(context.tenant_id, context.delivery_id, now)
+    else:
+        claimed = records.reclaim(context.tenant_id, context.delivery_id, stale_since, now)
     if claimed is None:
         logger.info("delivery not sent again", extra={"delivery_id": context.delivery_id, "status": existing.status})
         return records.get(context.tenant_id, context.delivery_id) or existing
+    report_type = artifacts[0].report_type if artifacts else "unknown"
+    started = time.perf_counter()
     try:
         receipt: ChannelReceipt = channel_for(context.channel).send(context, artifacts)
     except TransientError as error:
+        _count(context, report_type, "retrying", started)
         records.mark_failed(context.tenant_id, context.delivery_id, str(error), True, clock.iso(clock.now()))
         raise
     except Exception as error:
+        _count(context, report_type, "failed", started)
         records.mark_failed(
             context.tenant_id, context.delivery_id, f"{type(error).__name__}: {error}", False, clock.iso(clock.now())
         )
         if isinstance(error, PermanentError):
             raise
         raise PermanentError(f"{context.channel} delivery to {context.recipient} failed: {error}") from error
+    _count(context, report_type, "delivered", started)
     delivered = records.mark_delivered(
         context.tenant_id, context.delivery_id, receipt.detail, receipt.external_id, clock.iso(clock.now())
     )
     return delivered or claimed
+
+
+def _count(context: DeliveryContext, report_type: str, outcome: stats.Outcome, started: float) -> None:
+    """One try in the distribution stats; a stats write that fails is logged and never changes the delivery."""
+    duration_ms = (time.perf_counter() - started) * 1000
+    try:
+        stats.record_attempt(context.tenant_id, report_type, context.channel, outcome, duration_ms)
+    except (ClientError, BotoCoreError) as error:
+        logger.warning(
+            "distribution stats not recorded", extra={"delivery_id": context.delivery_id, "error": f"{error}"}
+        )
 
 
 def notify_owner_of_failure(job: Job) -> DeliveryRecord | None:
@@ -155,11 +179,20 @@ def notify_owner_of_failure(job: Job) -> DeliveryRecord | None:
     )
     if records.claim(job.tenantId, delivery_id, now) is None:
         return record
+    return send_failure_notice(job, delivery_id)
+
+
+def send_failure_notice(job: Job, delivery_id: str) -> DeliveryRecord | None:
+    """Send the failure note of a claimed (`sending`) notice record and record the outcome."""
+    if job.ownerEmail is None or job.error is None:
+        raise PermanentError(f"job {job.jobId} has no owner address or no error to tell of")
     message = failure_message(job.ownerEmail, job.title, job.jobId, job.error.step, job.error.cause, delivery_id)
     try:
         receipt = send_message(message)
     except (TransientError, PermanentError) as error:
-        records.mark_failed(job.tenantId, delivery_id, str(error), isinstance(error, TransientError), now)
+        records.mark_failed(
+            job.tenantId, delivery_id, str(error), isinstance(error, TransientError), clock.iso(clock.now())
+        )
         raise
     return records.mark_delivered(
         job.tenantId, delivery_id, receipt.detail, receipt.external_id, clock.iso(clock.now())

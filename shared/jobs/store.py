@@ -123,21 +123,27 @@ def complete(tenant_id: str, job_id: str, now: str, execution_ms: int) -> Job | 
     )
 
 
-def fail(tenant_id: str, job_id: str, error: JobError, now: str) -> Job | None:
-    """pending|processing → failed with the step and cause; None when it had already ended."""
+def fail(tenant_id: str, job_id: str, error: JobError, now: str, seen_updated_at: str | None = None) -> Job | None:
+    """pending|processing → failed with the step and cause; None when it had already ended (or, given
+    `seen_updated_at`, moved on since then)."""
+    values = {
+        ":failed": "failed",
+        ":error": error.model_dump(mode="json"),
+        ":now": now,
+        ":pending": "pending",
+        ":processing": "processing",
+    }
+    condition = "#status IN (:pending, :processing)"
+    if seen_updated_at is not None:
+        condition += " AND updatedAt = :seen"
+        values[":seen"] = seen_updated_at
     return _update(
         tenant_id,
         job_id,
         UpdateExpression="SET #status = :failed, #error = :error, updatedAt = :now",
-        ConditionExpression="#status IN (:pending, :processing)",
+        ConditionExpression=condition,
         ExpressionAttributeNames={"#status": "status", "#error": "error"},
-        ExpressionAttributeValues={
-            ":failed": "failed",
-            ":error": error.model_dump(mode="json"),
-            ":now": now,
-            ":pending": "pending",
-            ":processing": "processing",
-        },
+        ExpressionAttributeValues=values,
     )
 
 
@@ -189,3 +195,18 @@ def list_by_status(status: JobStatus, limit: int, cursor: str | None) -> tuple[l
         },
         cursor,
     )
+
+
+def list_stale(status: JobStatus, before: str, limit: int) -> list[Job]:
+    """Jobs in `status` last updated before `before`, oldest first, through `status-index` (the job sweeper)."""
+    jobs, _ = _page(
+        {
+            "IndexName": "status-index",
+            "KeyConditionExpression": "#status = :status AND updatedAt < :before",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":status": status, ":before": before},
+            "Limit": limit,
+        },
+        None,
+    )
+    return jobs

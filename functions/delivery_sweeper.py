@@ -1,0 +1,6 @@
+"""Cron: replay deliveries left `created` or `sending` (seed 002's replay-created-notifications)."""
+
+from shared.delivery.sweep import sweep_deliveries
+from shared.observability import lambda_entry
+
+handler = lambda_entry(lambda _event, _context: sweep_deliveries().model_dump())
