@@ -61,7 +61,9 @@ def test_a_deliver_step_rerun_sends_nothing_twice(peer: HttpPeer) -> None:
     assert first == again == {"deliveryId": record.deliveryId, "status": "delivered"}
     assert accepted(peer) == {record.deliveryId: 1}
     stored = records.get("acme", record.deliveryId)
-    assert stored is not None and stored.attempts == 1 and stored.sentAt
+    assert stored is not None
+    assert stored.attempts == 1
+    assert stored.sentAt
 
 
 def test_every_try_is_counted_in_the_distribution_stats(peer: HttpPeer) -> None:
@@ -95,7 +97,8 @@ def test_chaos_1000_deliveries_with_10_percent_transient_failures_each_land_once
                 retried += 1
     assert retried > 50, "the seeded failures happened"
     landed = accepted(peer)
-    assert len(landed) == 1000 and set(landed.values()) == {1}
+    assert len(landed) == 1000
+    assert set(landed.values()) == {1}
     statuses = Counter(r.status for r in records.list_for_job(job.jobId))
     assert statuses == {"delivered": 1000}
     for context in contexts[:50]:
@@ -133,12 +136,17 @@ def test_sweeper_resends_a_stale_webhook_sending_with_the_same_id_and_abandons_a
     finally:
         clock.set_now(None)
     report = sweep_deliveries()
-    assert report.resent == [hook.delivery_id] and report.abandoned == ["dlv-m"]
+    assert report.resent == [hook.delivery_id]
+    assert report.abandoned == ["dlv-m"]
     assert accepted(peer) == {hook.delivery_id: 1}
     resent = records.get("acme", hook.delivery_id)
-    assert resent is not None and resent.status == "delivered" and resent.attempts == 2
+    assert resent is not None
+    assert resent.status == "delivered"
+    assert resent.attempts == 2
     abandoned = records.get("acme", "dlv-m")
-    assert abandoned is not None and abandoned.status == "failed" and "at most once" in (abandoned.lastError or "")
+    assert abandoned is not None
+    assert abandoned.status == "failed"
+    assert "at most once" in (abandoned.lastError or "")
     assert mail_to("bob@example.com") == []
 
 
@@ -154,9 +162,12 @@ def test_job_sweeper_fails_a_stalled_job_and_tells_its_owner(
     finally:
         monkeypatch.delenv("JOB_MAX_REDRIVES")
         reset_settings()
-    assert report.failed == [stalled.jobId] and report.redriven == []
+    assert report.failed == [stalled.jobId]
+    assert report.redriven == []
     failed = job_store.get("acme", stalled.jobId)
-    assert failed is not None and failed.status == "failed" and failed.error is not None
+    assert failed is not None
+    assert failed.status == "failed"
+    assert failed.error is not None
     assert "no progress for 90 minutes at step deliver" in failed.error.cause
     assert job_store.get("acme", live.jobId).status == "processing"  # type: ignore[union-attr]
     assert any("Report failed" in str(m["Subject"]) for m in mail_to("alice@example.com"))
