@@ -27,6 +27,11 @@ from shared.subscriptions.models import (
     SubscriptionCreate,
 )
 
+
+def _pdf_only() -> list[ReportFormat]:
+    return ["pdf"]
+
+
 SECRET_FIELDS = frozenset({"secret", "private_key_secret", "device_token"})
 
 
@@ -36,7 +41,7 @@ class DeliveryPreferences(BaseModel):
     channels: list[ChannelSpec] = Field(min_length=1, max_length=10)
     schedule: str | None = Field(None, max_length=120, description="five-field cron; default Monday 09:00")
     timezone: str = Field("UTC", max_length=64)
-    format_preferences: list[ReportFormat] = Field(default_factory=lambda: ["pdf"], min_length=1)
+    format_preferences: list[ReportFormat] = Field(default_factory=_pdf_only, min_length=1)
 
 
 class ReportSubscriptionRequest(BaseModel):
