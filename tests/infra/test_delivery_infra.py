@@ -45,10 +45,11 @@ def test_inbox_and_stats_tables_have_their_keys(synth: Synth) -> None:
         )
 
 
-def test_the_stats_api_only_reads_and_the_inbox_api_reads_and_writes(synth: Synth) -> None:
+def test_the_reporting_api_sends_and_the_inbox_api_reads_and_writes(synth: Synth) -> None:
+    """The reporting API subscribes and delivers now: it writes records, sends email and paces by the SES quota."""
     reporting = {a for s in statements_of(synth.stateless, "reporting-api") for a in actions(s)}
-    assert "dynamodb:Query" in reporting
-    assert not {a for a in reporting if a.startswith("dynamodb:") and ("Put" in a or "Update" in a or "Delete" in a)}
+    assert {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= reporting
+    assert {"ses:SendRawEmail", "ses:GetSendQuota", "scheduler:CreateSchedule"} <= reporting
     inbox = {a for s in statements_of(synth.stateless, "inbox-api") for a in actions(s)}
     assert {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= inbox
 
