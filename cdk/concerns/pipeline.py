@@ -13,7 +13,7 @@ from shared.catalog.pipeline import (
     PIPELINE_DLQ,
     PIPELINE_MARK_FAILED,
     SCHEDULER_DLQ,
-    SUBSCRIPTIONS_API,
+    SCHEDULING_APIS,
 )
 from shared.pipeline import definition
 from shared.settings import Settings
@@ -62,35 +62,36 @@ class PipelineConstruct(Construct):
         scheduler_dlq = storage.queues[SCHEDULER_DLQ.id]
         scheduler_dlq.grant_send_messages(self.scheduler_role)
 
-        api = functions[SUBSCRIPTIONS_API.name]
-        for variable, value in {
-            "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
-            "SCHEDULER_ROLE_ARN": self.scheduler_role.role_arn,
-            "SCHEDULER_DLQ_ARN": scheduler_dlq.queue_arn,
-            "SCHEDULE_GROUP": SCHEDULE_GROUP,
-        }.items():
-            api.add_environment(variable, value)
-        self.state_machine.grant_start_execution(api)
-        self.scheduler_role.grant_pass_role(api.grant_principal)
-        api.add_to_role_policy(
-            aws_iam.PolicyStatement(
-                actions=[
-                    "scheduler:CreateSchedule",
-                    "scheduler:UpdateSchedule",
-                    "scheduler:DeleteSchedule",
-                    "scheduler:GetSchedule",
-                ],
-                resources=[
-                    stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{SCHEDULE_GROUP}/*")
-                ],
+        for api_name in SCHEDULING_APIS:
+            api = functions[api_name]
+            for variable, value in {
+                "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
+                "SCHEDULER_ROLE_ARN": self.scheduler_role.role_arn,
+                "SCHEDULER_DLQ_ARN": scheduler_dlq.queue_arn,
+                "SCHEDULE_GROUP": SCHEDULE_GROUP,
+            }.items():
+                api.add_environment(variable, value)
+            self.state_machine.grant_start_execution(api)
+            self.scheduler_role.grant_pass_role(api.grant_principal)
+            api.add_to_role_policy(
+                aws_iam.PolicyStatement(
+                    actions=[
+                        "scheduler:CreateSchedule",
+                        "scheduler:UpdateSchedule",
+                        "scheduler:DeleteSchedule",
+                        "scheduler:GetSchedule",
+                    ],
+                    resources=[
+                        stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{SCHEDULE_GROUP}/*")
+                    ],
+                )
             )
-        )
-        acknowledge(
-            api,
-            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stack.region}:{stack.account}:schedule/"
-            f"{SCHEDULE_GROUP}/*]",
-            "Schedules are created per subscription at run time; the grant is limited to the platform's own group.",
-        )
+            acknowledge(
+                api,
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stack.region}:{stack.account}:schedule/"
+                f"{SCHEDULE_GROUP}/*]",
+                "Schedules are created per subscription at run time; the grant is limited to the platform's own group.",
+            )
 
         sender = platform.config.sender_email
         identities = [
@@ -98,7 +99,7 @@ class PipelineConstruct(Construct):
             stack.format_arn(service="ses", resource="identity", resource_name=sender.rsplit("@", 1)[-1]),
         ]
         base_url = platform.api.stage.url.rstrip("/")
-        for name in (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name, SUBSCRIPTIONS_API.name):
+        for name in (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name, *SCHEDULING_APIS):
             functions[name].add_environment("API_BASE_URL", base_url)
         for name in (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name):
             functions[name].add_to_role_policy(
