@@ -46,6 +46,10 @@ class DependencyFailed(DomainError):
     code = "dependency_failed"
 
 
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
 class ConfigurationError(Exception):
     """The function's environment is incomplete: a deployment fault, never the caller's."""
 

@@ -18,6 +18,7 @@ from shared.errors import (
     NotFound,
     PayloadTooLarge,
     Unauthorized,
+    UnsupportedMediaType,
 )
 
 logger = Logger(child=True)
@@ -29,6 +30,7 @@ STATUS_OF: dict[type[DomainError], HTTPStatus] = {
     NotFound: HTTPStatus.NOT_FOUND,
     Conflict: HTTPStatus.CONFLICT,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     DependencyFailed: HTTPStatus.BAD_GATEWAY,
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -12,10 +12,11 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.api.caller import Caller, caller_from_claims
 from shared.api.errors import domain_error_response, error_response, validation_error_response
-from shared.errors import DomainError, PayloadTooLarge
+from shared.errors import DomainError, PayloadTooLarge, UnsupportedMediaType
 from shared.observability import logger
 from shared.settings import get_settings
 
@@ -43,18 +44,43 @@ def _require_token(app: APIGatewayHttpResolver, next_middleware: Callable[..., R
     return next_middleware(app)
 
 
-def _limit_body(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
-    body = app.current_event.raw_event.get("body") or ""
+def body_problem(event: Mapping[str, Any]) -> DomainError | None:
+    """What is wrong with a request body before any route or validation sees it: too large, or not JSON."""
+    body = event.get("body") or ""
     limit = get_settings().max_body_bytes
     if len(body) > limit:
-        raise PayloadTooLarge(f"the request body is {len(body)} bytes; the limit is {limit}")
-    return next_middleware(app)
+        return PayloadTooLarge(f"the request body is {len(body)} bytes; the limit is {limit}")
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    content_type = headers.get("content-type", "")
+    if body and not content_type.split(";")[0].strip().lower().endswith("json"):
+        return UnsupportedMediaType(
+            f"the request body must be JSON sent with 'Content-Type: application/json', not {content_type or 'none'!r}"
+        )
+    return None
 
 
-def new_resolver(*routers: Router, public: bool = False) -> APIGatewayHttpResolver:
+class HttpApiResolver(APIGatewayHttpResolver):
+    """The powertools resolver, refusing oversized and non-JSON bodies before request validation runs."""
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        problem = body_problem(event)
+        if problem is None:
+            return super().resolve(event, context)
+        reply = domain_error_response(problem)
+        return {
+            "statusCode": reply.status_code,
+            "headers": {"Content-Type": "application/json"},
+            "body": reply.body,
+            "isBase64Encoded": False,
+            "cookies": [],
+        }
+
+
+def new_resolver(*routers: Router, public: bool = False) -> HttpApiResolver:
     """A resolver with validation, the house error mapping, and (unless `public`) a token required on every route."""
-    app = APIGatewayHttpResolver(enable_validation=True)
-    app.use(middlewares=[_limit_body] if public else [_limit_body, _require_token])
+    app = HttpApiResolver(enable_validation=True)
+    if not public:
+        app.use(middlewares=[_require_token])
 
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response:

@@ -94,3 +94,18 @@ def test_secret_names_are_read_from_arns() -> None:
     arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:report-platform/sftp/acme-a1B2c3"
     assert secret_name_of(arn) == "report-platform/sftp/acme"
     assert secret_name_of("report-platform/sftp/acme") == "report-platform/sftp/acme"
+
+
+def test_sftp_runs_its_coroutine_even_inside_a_running_event_loop() -> None:
+    import asyncio
+
+    from shared.delivery.channels.sftp import run_blocking
+
+    async def answer() -> int:
+        return 42
+
+    async def caller() -> int:
+        return run_blocking(answer())
+
+    assert run_blocking(answer()) == 42
+    assert asyncio.run(caller()) == 42

@@ -84,7 +84,7 @@ def test_pdf_states_the_row_limit_when_hit() -> None:
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(out.getvalue())).pages)
     assert result.rows_written == 20
     assert result.truncated
-    assert "Showing the first 20 of 50 rows: the report's row limit is 20." in text
+    assert "Showing the first 20 of 50 rows." in text
     assert "row 19" in text
     assert "row 20 " not in text
 
@@ -106,12 +106,12 @@ def test_xlsx_has_a_cover_sheet_a_sheet_per_table_and_the_limit_notice() -> None
     out = io.BytesIO()
     result = render_xlsx(_document(40, 30), out)
     workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True)
-    assert workbook.sheetnames == ["Report", "Rows"]
+    assert workbook.sheetnames == ["Summary", "Rows"]
     rows = list(workbook["Rows"].iter_rows(values_only=True))
     assert rows[0] == ("Number", "Name", "Day", "OK")
     assert rows[1][0] == 0
-    assert rows[-1][0] == "Showing the first 30 of 40 rows: the report's row limit is 30."
+    assert rows[-1][0] == "Showing the first 30 of 40 rows."
     assert result.rows_written == 30
     assert result.truncated
-    cover = [r for r in workbook["Report"].iter_rows(values_only=True)]
+    cover = [r for r in workbook["Summary"].iter_rows(values_only=True)]
     assert cover[0][0] == "Quarterly test report"

@@ -47,9 +47,15 @@ ROUTES = route_table((Function("w", "m.h", "api", "", routes=("ANY /api/widgets"
 CLAIMS = {"sub": "u1", "tenant": "acme", "roles": "[user]"}
 
 
-def call(method: str, path: str, body: bytes = b"", claims: dict[str, str] | None = CLAIMS) -> tuple[int, Any]:
+def call(
+    method: str,
+    path: str,
+    body: bytes = b"",
+    claims: dict[str, str] | None = CLAIMS,
+    content_type: str = "application/json",
+) -> tuple[int, Any]:
     route, params = select(ROUTES, method, path)  # type: ignore[misc]
-    event = build_event(route, params, method, path, "", {"content-type": "application/json"}, body, claims)
+    event = build_event(route, params, method, path, "", {"content-type": content_type}, body, claims)
     reply = APP.resolve(event, LocalLambdaContext("w"))
     return reply["statusCode"], json.loads(reply["body"])
 
@@ -114,3 +120,14 @@ def test_oversized_body_is_413(monkeypatch: pytest.MonkeyPatch) -> None:
         reset_settings()
     assert status == 413
     assert "limit is 100" in body["message"]
+
+
+def test_a_body_that_is_not_json_is_415_saying_what_to_send() -> None:
+    status, body = call("POST", "/api/widgets", b"name=a&size=2", content_type="application/x-www-form-urlencoded")
+    assert status == 415
+    assert body["error"] == "unsupported_media_type"
+    assert "application/json" in body["message"]
+    assert (
+        call("POST", "/api/widgets", b'{"name": "a", "size": 2}', content_type="application/json; charset=utf-8")[0]
+        == 200
+    )

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import posixpath
-from typing import ClassVar
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ClassVar, TypeVar
 
 import asyncssh
 from botocore.exceptions import BotoCoreError, ClientError
@@ -145,6 +147,19 @@ def classify(error: Exception, where: str) -> Exception:
     return TransientError(f"{where}: {type(error).__name__}: {error}")
 
 
+T = TypeVar("T")
+
+
+def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous code, even when this thread already runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sftp") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 class SftpChannel:
     name: ClassVar[ChannelName] = "sftp"
     config_model: ClassVar[type[BaseModel]] = SftpConfig
@@ -154,7 +169,7 @@ class SftpChannel:
         key = private_key(config.private_key_secret)
         where = f"sftp://{config.username}@{config.host}:{config.port}"
         try:
-            paths = asyncio.run(_upload(config, key, artifacts))
+            paths = run_blocking(_upload(config, key, artifacts))
         except (BotoCoreError, ClientError) as error:
             raise as_channel_error(error, f"streaming an artifact from S3 to {where}") from None
         except (TimeoutError, OSError, asyncssh.Error) as error:
