@@ -63,6 +63,33 @@ def _redrive_dlq(args: argparse.Namespace) -> int:
     return 0 if result.status in ("RUNNING", "COMPLETED") else 1
 
 
+def _init_defaults(args: argparse.Namespace) -> int:
+    """Invoke the `init-defaults` Lambda: the local one (`AWS_ENDPOINT_URL` = the address `make run` prints) or a
+    deployed one (AWS credentials, `--function-name` = its physical name)."""
+    import json
+
+    from local.aws import REGION
+    from shared.aws import client
+
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        for name, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
+            os.environ.setdefault(name, value)
+        os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+    recipients = [r.strip() for r in args.recipients.split(",") if r.strip()]
+    payload = {"tenant": args.tenant, "recipients": recipients, "created_by": args.created_by}
+    print(f"invoking {args.function_name} for tenant {args.tenant} ...", flush=True)
+    reply = client("lambda").invoke(FunctionName=args.function_name, Payload=json.dumps(payload).encode())
+    result = json.loads(reply["Payload"].read() or b"null")
+    if reply.get("FunctionError") or not isinstance(result, dict):
+        print(f"failed: {result}", file=sys.stderr, flush=True)
+        return 1
+    for line in result["log"]:
+        print(line, flush=True)
+    made = [name for name in ("report", "schedule") if result[f"{name}_created"]]
+    print(f"done: {'created ' + ' and '.join(made) if made else 'nothing new (both were already there)'}", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local", description="The report platform on this machine.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--scope", action="append", help="an OAuth scope to carry (repeatable)")
     token.add_argument("--email")
     token.set_defaults(func=_token)
+
+    defaults = commands.add_parser(
+        "init-defaults", help="create a tenant's Usage Summary report and its weekly email schedule (idempotent)"
+    )
+    defaults.add_argument("--tenant", required=True)
+    defaults.add_argument("--recipients", required=True, help="comma-separated email addresses")
+    defaults.add_argument("--created-by", default="system", help="the owner recorded on the report and schedule")
+    defaults.add_argument(
+        "--function-name", default="init-defaults", help="the Lambda to invoke (deployed: its physical name)"
+    )
+    defaults.set_defaults(func=_init_defaults)
 
     redrive = commands.add_parser(
         "redrive-dlq", help="move a queue's dead-letter messages back to it (SQS StartMessageMoveTask)"

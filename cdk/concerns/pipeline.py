@@ -9,13 +9,13 @@ from constructs import Construct
 from cdk.nag import acknowledge
 from cdk.platform import Platform
 from shared.catalog.delivery import EMAIL_SENDERS as DELIVERY_EMAIL_SENDERS
-from shared.catalog.delivery import JOB_SWEEPER, REPORTING_API
+from shared.catalog.delivery import JOB_SWEEPER
 from shared.catalog.pipeline import (
     PIPELINE_DELIVER,
     PIPELINE_DLQ,
     PIPELINE_MARK_FAILED,
     SCHEDULER_DLQ,
-    SUBSCRIPTIONS_API,
+    SCHEDULING_APIS,
 )
 from shared.pipeline import definition
 from shared.settings import Settings
@@ -64,8 +64,8 @@ class PipelineConstruct(Construct):
         scheduler_dlq = storage.queues[SCHEDULER_DLQ.id]
         scheduler_dlq.grant_send_messages(self.scheduler_role)
 
-        for writer in (SUBSCRIPTIONS_API.name, REPORTING_API.name):
-            api = functions[writer]
+        for api_name in SCHEDULING_APIS:
+            api = functions[api_name]
             for variable, value in {
                 "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
                 "SCHEDULER_ROLE_ARN": self.scheduler_role.role_arn,
@@ -105,7 +105,7 @@ class PipelineConstruct(Construct):
         ]
         base_url = platform.api.stage.url.rstrip("/")
         email_senders = (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name, *DELIVERY_EMAIL_SENDERS)
-        for name in (*email_senders, SUBSCRIPTIONS_API.name):
+        for name in dict.fromkeys((*email_senders, *SCHEDULING_APIS)):
             functions[name].add_environment("API_BASE_URL", base_url)
         for name in dict.fromkeys(email_senders):
             functions[name].add_to_role_policy(

@@ -6,11 +6,12 @@ analytics construct from `shared.catalog.LAKE_TABLES`)."""
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Stack, aws_iam
+from aws_cdk import ArnFormat, Stack, aws_iam, aws_lambda
 from constructs import Construct
 
 from cdk.nag import acknowledge
 from cdk.platform import Platform
+from shared.catalog.pipeline import PIPELINE_FETCH
 from shared.catalog.reports import LAKE_TABLES, REPORTS_API
 from shared.settings import Settings
 
@@ -21,8 +22,12 @@ class ReportsConstruct(Construct):
     def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
         super().__init__(scope, construct_id)
         self.platform = platform
-        function = platform.functions[REPORTS_API.name]
         stack = Stack.of(self)
+        for name in (REPORTS_API.name, PIPELINE_FETCH.name):
+            self._query_access(platform.functions[name], stack)
+
+    def _query_access(self, function: aws_lambda.Function, stack: Stack) -> None:
+        """Athena over the lake for the builder's API and the pipeline's Fetch step (the `report` source)."""
         database, workgroup = _DEFAULTS.glue_database, _DEFAULTS.athena_workgroup
         function.add_environment("QUERY_ENGINE", "athena")
         function.add_environment("GLUE_DATABASE", database)

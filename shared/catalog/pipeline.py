@@ -67,6 +67,9 @@ REPORTS = "reports"
 """The platform's reports bucket (`shared.catalog.platform.REPORTS_BUCKET`): `exports/` artifacts, `work/` data."""
 
 _DATA = (Grant(JOBS.id, "read_write"), Grant(SUBSCRIPTIONS.id, "read_write"))
+_SAVED_REPORTS = "report-definitions"
+"""The report builder's saved reports (`shared.catalog.reports.REPORT_DEFINITIONS`), read by the `report` source."""
+_REPORT_QUERY = (Grant(_SAVED_REPORTS, "read"), Grant("data-lake", "read"), Grant("athena-results", "read_write"))
 
 SUBSCRIPTIONS_API = Function(
     name="subscriptions-api",
@@ -83,8 +86,39 @@ SUBSCRIPTIONS_API = Function(
         "GET /api/subscriptions/{subscription_id}/jobs",
         "GET /api/jobs/{job_id}",
     ),
-    grants=(*_DATA, Grant(DELIVERIES.id, "read"), Grant(TRIAL_RECORDS.id, "read")),
+    grants=(*_DATA, Grant(DELIVERIES.id, "read"), Grant(TRIAL_RECORDS.id, "read"), Grant(_SAVED_REPORTS, "read")),
 )
+REPORT_EXPORTS_API = Function(
+    name="report-exports-api",
+    handler="functions.report_exports_api.handler",
+    kind="api",
+    description="Seed 004's report schedules (subscriptions) and exports (jobs): create, read, run, retry, delete",
+    routes=(
+        "GET /api/reports/schedules",
+        "POST /api/reports/schedules",
+        "GET /api/reports/schedules/{schedule_id}",
+        "PUT /api/reports/schedules/{schedule_id}",
+        "DELETE /api/reports/schedules/{schedule_id}",
+        "POST /api/reports/schedules/{schedule_id}/run",
+        "PATCH /api/reports/schedules/{schedule_id}/toggle",
+        "GET /api/reports/exports",
+        "POST /api/reports/exports",
+        "GET /api/reports/exports/{export_id}",
+        "POST /api/reports/exports/{export_id}/retry",
+        "DELETE /api/reports/exports/{export_id}",
+    ),
+    grants=(*_DATA, Grant(DELIVERIES.id, "read"), Grant(_SAVED_REPORTS, "read"), Grant(REPORTS, "read_write")),
+)
+INIT_DEFAULTS = Function(
+    name="init-defaults",
+    handler="functions.init_defaults.handler",
+    kind="task",
+    description="One-off: a tenant's Usage Summary report and weekly schedule (payload tenant, recipients)",
+    grants=(*_DATA, Grant(_SAVED_REPORTS, "read_write")),
+    timeout_s=60,
+)
+SCHEDULING_APIS = ("subscriptions-api", "report-exports-api", "init-defaults", "reporting-api")
+"""The functions that create schedules and start runs (Scheduler and Step Functions permissions)."""
 EXPORT_DOWNLOAD_API = Function(
     name="export-download-api",
     handler="functions.export_download_api.handler",
@@ -108,7 +142,7 @@ PIPELINE_FETCH = Function(
     handler="functions.pipeline_fetch.handler",
     kind="task",
     description="Pipeline Fetch: the report's records and related files, written to work/ in S3",
-    grants=(*_STEP_GRANTS, Grant(TRIAL_RECORDS.id, "read"), Grant(TRIAL_FILES.id, "read")),
+    grants=(*_STEP_GRANTS, Grant(TRIAL_RECORDS.id, "read"), Grant(TRIAL_FILES.id, "read"), *_REPORT_QUERY),
     memory_mb=1024,
     timeout_s=300,
 )
@@ -182,4 +216,11 @@ TABLES: tuple[Table, ...] = (SUBSCRIPTIONS, JOBS, DELIVERIES, TRIAL_RECORDS, TRI
 BUCKETS: tuple[Bucket, ...] = (TRIAL_DOCUMENTS_BUCKET,)
 QUEUES: tuple[Queue, ...] = (PIPELINE_DLQ, SCHEDULER_DLQ)
 LAKE_TABLES: tuple[LakeTable, ...] = ()
-FUNCTIONS: tuple[Function, ...] = (SUBSCRIPTIONS_API, EXPORT_DOWNLOAD_API, *STEP_FUNCTIONS, PIPELINE_RECONCILE)
+FUNCTIONS: tuple[Function, ...] = (
+    SUBSCRIPTIONS_API,
+    REPORT_EXPORTS_API,
+    INIT_DEFAULTS,
+    EXPORT_DOWNLOAD_API,
+    *STEP_FUNCTIONS,
+    PIPELINE_RECONCILE,
+)

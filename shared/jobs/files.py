@@ -1,4 +1,4 @@
-"""S3 access for job artifacts: the short-lived presigned URL behind the download route."""
+"""S3 access for job artifacts: the short-lived presigned URL behind the download route, removal of an export."""
 
 from __future__ import annotations
 
@@ -29,3 +29,12 @@ def exists(key: str) -> bool:
     except client("s3").exceptions.ClientError:
         return False
     return True
+
+
+def delete(keys: list[str]) -> None:
+    """Remove artifacts (a missing key is not an error: S3 deletes are idempotent)."""
+    if keys:
+        client("s3").delete_objects(
+            Bucket=get_settings().name_of(REPORTS_BUCKET),
+            Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True},
+        )

@@ -131,6 +131,8 @@ def start_one_off_export(caller: Caller, spec: ExportSpec, format: ReportFormat)
 def rerun(caller: Caller, job_id: str) -> RunStarted:
     """Start a failed job again (seed 004's export retry); steps are idempotent, nothing is delivered twice."""
     job = get(caller, job_id)
+    if job.deletedAt is not None:
+        raise NotFound(f"no job {job_id}: it was deleted")
     if job.status != "failed":
         raise Conflict(f"job {job_id} is {job.status}; only a failed job can be run again")
     start_job(job)
@@ -184,6 +186,19 @@ def reply(job: Job) -> JobReply:
     )
 
 
+def delete_export(caller: Caller, job_id: str) -> None:
+    """Seed 004's export delete: the artifacts go and the job is marked deleted (no longer an export, nor
+    downloadable); the record stays, so a scheduled slot fired again never runs or delivers twice."""
+    job = get(caller, job_id)
+    if job.deletedAt is not None:
+        raise NotFound(f"no export {job_id}")
+    if job.status not in ("completed", "failed"):
+        raise Conflict(f"export {job_id} is {job.status}; it can be deleted once completed or failed")
+    if store.mark_deleted(job.tenantId, job.jobId, clock.iso(clock.now())) is None:
+        raise Conflict(f"export {job_id} changed meanwhile; read it again")
+    files.delete([a.key for a in job.artifacts])
+
+
 def list_for_subscription(caller: Caller, subscription: Subscription, limit: int, cursor: str | None) -> JobPage:
     """A subscription's jobs, newest first (the caller's access to the subscription is checked by the caller)."""
     jobs, next_cursor = store.list_for_subscription(
@@ -204,7 +219,7 @@ def download_location(caller: Caller, export_id: str, fmt: ReportFormat | None) 
     """Where `GET /api/reports/exports/{id}/download` redirects: a presigned URL valid 5 minutes, after checking that
     the caller is the job's owner, an admin of its tenant, or one of its email recipients."""
     job = store.get(caller.tenant, export_id)
-    if job is None:
+    if job is None or job.deletedAt is not None:
         raise NotFound(f"no export {export_id}")
     if not caller.is_admin and job.ownerId != caller.sub:
         recipients = {

@@ -62,6 +62,8 @@ class Job(BaseModel):
     artifacts: list[ArtifactRecord] = Field(default_factory=list)
     error: JobError | None = None
     executionTimeMs: int | None = None
+    deletedAt: str | None = None
+    """Set when its export was deleted (`DELETE /api/reports/exports/{id}`): artifacts removed, record kept."""
 
 
 class DeliveryStatusReply(BaseModel):

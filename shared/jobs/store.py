@@ -62,7 +62,7 @@ def claim(tenant_id: str, job_id: str, now: str) -> Job | None:
                 "SET #status = :processing, step = :start, startedAt = :now, updatedAt = :now, "
                 "attempt = attempt + :increment REMOVE #error, completedAt"
             ),
-            ConditionExpression="#status = :source",
+            ConditionExpression="#status = :source AND attribute_not_exists(deletedAt)",
             ExpressionAttributeNames={"#status": "status", "#error": "error"},
             ExpressionAttributeValues={
                 ":processing": "processing",
@@ -144,6 +144,19 @@ def fail(tenant_id: str, job_id: str, error: JobError, now: str, seen_updated_at
         ConditionExpression=condition,
         ExpressionAttributeNames={"#status": "status", "#error": "error"},
         ExpressionAttributeValues=values,
+    )
+
+
+def mark_deleted(tenant_id: str, job_id: str, now: str) -> Job | None:
+    """A finished job's export deleted: artifacts gone, `deletedAt` set (the record stays, so its slot never runs
+    again); None when the job was not completed or failed, or was already deleted."""
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET artifacts = :none, deletedAt = :now, updatedAt = :now",
+        ConditionExpression="#status IN (:completed, :failed) AND attribute_not_exists(deletedAt)",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":none": [], ":now": now, ":completed": "completed", ":failed": "failed"},
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from shared.errors import InvalidInput
 from shared.pipeline.spec import ReportSource
+from shared.reports.pipeline_source import SavedReport
 from shared.trials.report import ClinicalWeekly
 
 SOURCES: dict[str, ReportSource] = {}
@@ -25,3 +26,4 @@ def source_for(report_type: str) -> ReportSource:
 
 
 register(ClinicalWeekly())
+register(SavedReport())

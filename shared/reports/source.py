@@ -35,25 +35,38 @@ def build_document(
     query = resolve(report.query, now)
     limit = min(report.row_limit, query.limit, row_limit or report.row_limit)
     data = fetch_rows(query, tenant_id, limit, engine)
+    return document_of(report, query, data.rows, data.total_rows, limit, tenant_id, now)
+
+
+def document_of(
+    report: Report,
+    query: ResolvedQuery,
+    rows: list[dict[str, object]],
+    total_rows: int,
+    limit: int,
+    tenant_id: str,
+    now: datetime,
+) -> Document:
+    """The document of rows already fetched: description, chart, the typed table with its limit and total."""
     blocks: list[Block] = []
     if report.description:
         blocks.append(ParagraphBlock(text=report.description))
-    if report.visualization is not None and data.rows:
-        blocks.append(chart_of(report.visualization, query.columns, data.rows))
+    if report.visualization is not None and rows:
+        blocks.append(chart_of(report.visualization, query.columns, rows))
     blocks.append(
         TableBlock(
             title=report.name,
             columns=[ColumnSpec(key=c.name, title=c.label, kind=c.kind) for c in query.columns],
-            rows=[{k: as_cell(v) for k, v in row.items()} for row in data.rows],
+            rows=[{k: as_cell(v) for k, v in row.items()} for row in rows],
             row_limit=limit,
-            total_rows=data.total_rows,
+            total_rows=total_rows,
         )
     )
     return Document(
         title=report.name,
         subtitle=report.description,
         generated_at=now,
-        metadata=describe(query, tenant_id, len(data.rows), data.total_rows),
+        metadata=describe(query, tenant_id, len(rows), total_rows),
         blocks=blocks,
     )
 

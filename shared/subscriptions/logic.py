@@ -44,8 +44,9 @@ def _default_channels(caller: Caller) -> list[ChannelSpec]:
     return [ChannelSpec(channel="email", recipients=[caller.email])]
 
 
-def create(caller: Caller, request: SubscriptionCreate) -> Subscription:
-    """Check the caller may receive the report, save the subscription, then create its schedule."""
+def create(caller: Caller, request: SubscriptionCreate, subscription_id: str | None = None) -> Subscription:
+    """Check the caller may receive the report, save the subscription, then create its schedule. A given
+    `subscription_id` (defaults made by a command) makes a second create a 409 instead of a second copy."""
     if request.userId is not None and request.userId != caller.sub:
         raise Forbidden("a subscription is always the caller's own: userId must be your user id or left out")
     if request.reportType == "report" and not request.reportId:
@@ -56,11 +57,12 @@ def create(caller: Caller, request: SubscriptionCreate) -> Subscription:
     channels = validate_channels(request.channels or _default_channels(caller))
     now = clock.iso(clock.now())
     subscription = Subscription(
-        subscriptionId=f"sub_{uuid.uuid4().hex}",
+        subscriptionId=subscription_id or f"sub_{uuid.uuid4().hex}",
         tenantId=caller.tenant,
         ownerId=caller.sub,
         ownerEmail=caller.email,
         name=request.name or source.title(request.reportId, filters, caller.tenant),
+        description=request.description,
         reportType=request.reportType,
         reportId=request.reportId,
         filters=filters,
@@ -113,8 +115,12 @@ def update(caller: Caller, subscription_id: str, patch: SubscriptionUpdate) -> S
     if patch.schedule is not None:
         check_schedule(patch.schedule)
         updated.scheduleDescription = cron.describe(patch.schedule.cron)
+    if patch.reportId is not None and patch.reportId != current.reportId:
+        if current.reportType != "report":
+            raise InvalidInput(f"reportId: a {current.reportType} subscription names no saved report")
+        updated.filters = source_for(current.reportType).check_access(caller, patch.reportId, updated.filters)
     if patch.filters is not None:
-        updated.filters = source_for(current.reportType).check_access(caller, current.reportId, patch.filters)
+        updated.filters = source_for(current.reportType).check_access(caller, updated.reportId, patch.filters)
     if patch.channels is not None:
         updated.channels = validate_channels(patch.channels)
     updated.nextRunAt = next_run_at(updated.schedule) if updated.status == "active" else None

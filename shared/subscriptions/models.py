@@ -72,6 +72,7 @@ class SubscriptionCreate(_ReportFields):
     userId: str | None = None
     """Seed 001 sends it; the owner is always the caller, so it may only name the caller."""
     name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=2000)
     reportType: str = Field("clinical_weekly", min_length=1, max_length=64)
     reportId: str | None = Field(None, max_length=64)
     filters: ReportFilters = Field(default_factory=ReportFilters)
@@ -88,6 +89,9 @@ class SubscriptionUpdate(_ReportFields):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=2000)
+    reportId: str | None = Field(None, min_length=1, max_length=64)
+    """Another saved report (reportType `report` only)."""
     filters: ReportFilters | None = None
     formats: list[ReportFormat] | None = Field(None, min_length=1)
     channels: list[ChannelSpec] | None = Field(None, min_length=1, max_length=10)
@@ -103,6 +107,7 @@ class Subscription(BaseModel):
     ownerId: str
     ownerEmail: str | None = None
     name: str
+    description: str | None = None
     reportType: str
     reportId: str | None = None
     filters: ReportFilters

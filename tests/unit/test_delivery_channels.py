@@ -108,4 +108,9 @@ def test_sftp_runs_its_coroutine_even_inside_a_running_event_loop() -> None:
         return run_blocking(answer())
 
     assert run_blocking(answer()) == 42
-    assert asyncio.run(caller()) == 42
+    assert run_blocking(caller()) == 42
+    loop = asyncio.new_event_loop()
+    try:
+        assert loop.run_until_complete(caller()) == 42
+    finally:
+        loop.close()

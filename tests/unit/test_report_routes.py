@@ -1,44 +1,15 @@
 """The report builder's route keys leave /api/reports/schedules... and /api/reports/exports... to the functions that
-own them (the route keys below are the ones seed 004 gives those routes), in the local adapter's route selection."""
+own them (`report-exports-api`, `export-download-api`), in the local adapter's route selection (whole catalog)."""
 
 from __future__ import annotations
 
 import pytest
 
 from local.routes import route_table, select
-from shared.catalog import Function
+from shared.catalog import FUNCTIONS
 from shared.catalog.reports import REPORTS_API
 
-SCHEDULES = Function(
-    "schedules-api",
-    "m.h",
-    "api",
-    "",
-    routes=(
-        "GET /api/reports/schedules",
-        "POST /api/reports/schedules",
-        "GET /api/reports/schedules/{schedule_id}",
-        "PUT /api/reports/schedules/{schedule_id}",
-        "DELETE /api/reports/schedules/{schedule_id}",
-        "POST /api/reports/schedules/{schedule_id}/run",
-        "PATCH /api/reports/schedules/{schedule_id}/toggle",
-    ),
-)
-EXPORTS = Function(
-    "exports-api",
-    "m.h",
-    "api",
-    "",
-    routes=(
-        "GET /api/reports/exports",
-        "POST /api/reports/exports",
-        "GET /api/reports/exports/{export_id}",
-        "DELETE /api/reports/exports/{export_id}",
-        "GET /api/reports/exports/{export_id}/download",
-        "POST /api/reports/exports/{export_id}/retry",
-    ),
-)
-TABLE = route_table((REPORTS_API, SCHEDULES, EXPORTS))
+TABLE = route_table(tuple(f for f in FUNCTIONS if f.kind == "api"))
 
 
 @pytest.mark.parametrize(
@@ -52,19 +23,19 @@ TABLE = route_table((REPORTS_API, SCHEDULES, EXPORTS))
         ("PUT", "/api/reports/r1", "reports-api", {"report_id": "r1"}),
         ("DELETE", "/api/reports/r1", "reports-api", {"report_id": "r1"}),
         ("GET", "/api/reports/r1/preview", "reports-api", {"report_id": "r1"}),
-        ("GET", "/api/reports/schedules", "schedules-api", {}),
-        ("POST", "/api/reports/schedules", "schedules-api", {}),
-        ("GET", "/api/reports/schedules/s1", "schedules-api", {"schedule_id": "s1"}),
-        ("PUT", "/api/reports/schedules/s1", "schedules-api", {"schedule_id": "s1"}),
-        ("DELETE", "/api/reports/schedules/s1", "schedules-api", {"schedule_id": "s1"}),
-        ("POST", "/api/reports/schedules/s1/run", "schedules-api", {"schedule_id": "s1"}),
-        ("PATCH", "/api/reports/schedules/s1/toggle", "schedules-api", {"schedule_id": "s1"}),
-        ("GET", "/api/reports/exports", "exports-api", {}),
-        ("POST", "/api/reports/exports", "exports-api", {}),
-        ("GET", "/api/reports/exports/e1", "exports-api", {"export_id": "e1"}),
-        ("DELETE", "/api/reports/exports/e1", "exports-api", {"export_id": "e1"}),
-        ("GET", "/api/reports/exports/e1/download", "exports-api", {"export_id": "e1"}),
-        ("POST", "/api/reports/exports/e1/retry", "exports-api", {"export_id": "e1"}),
+        ("GET", "/api/reports/schedules", "report-exports-api", {}),
+        ("POST", "/api/reports/schedules", "report-exports-api", {}),
+        ("GET", "/api/reports/schedules/s1", "report-exports-api", {"schedule_id": "s1"}),
+        ("PUT", "/api/reports/schedules/s1", "report-exports-api", {"schedule_id": "s1"}),
+        ("DELETE", "/api/reports/schedules/s1", "report-exports-api", {"schedule_id": "s1"}),
+        ("POST", "/api/reports/schedules/s1/run", "report-exports-api", {"schedule_id": "s1"}),
+        ("PATCH", "/api/reports/schedules/s1/toggle", "report-exports-api", {"schedule_id": "s1"}),
+        ("GET", "/api/reports/exports", "report-exports-api", {}),
+        ("POST", "/api/reports/exports", "report-exports-api", {}),
+        ("GET", "/api/reports/exports/e1", "report-exports-api", {"export_id": "e1"}),
+        ("DELETE", "/api/reports/exports/e1", "report-exports-api", {"export_id": "e1"}),
+        ("GET", "/api/reports/exports/e1/download", "export-download-api", {"export_id": "e1"}),
+        ("POST", "/api/reports/exports/e1/retry", "report-exports-api", {"export_id": "e1"}),
     ],
 )
 def test_each_route_reaches_its_owner(method: str, path: str, function: str, params: dict[str, str]) -> None:
