@@ -51,7 +51,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @dataclass
 class Visit:
-    """One browser tab on the local runtime, recording what a test must never see: script errors, foreign requests."""
+    """One browser tab on the local runtime, recording what a test must never see: script errors, foreign requests
+    (the local runtime's API and its local AWS, where a download's presigned URL points, are the project's own)."""
 
     page: Page
     base_url: str
@@ -89,7 +90,9 @@ def visit(clean: LocalRuntime, context: BrowserContext) -> Iterator[Visit]:
     page.on(
         "request",
         lambda request: (
-            None if request.url.startswith((clean.url, "data:", "blob:")) else seen.foreign_requests.append(request.url)
+            None
+            if request.url.startswith((clean.url, clean.aws.endpoint, "data:", "blob:"))
+            else seen.foreign_requests.append(request.url)
         ),
     )
     yield seen
