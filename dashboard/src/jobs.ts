@@ -157,7 +157,7 @@ export function jobsPanel(root: HTMLElement, subscriptionsPath: () => string): {
         el("td", {}, job.step ?? "—"),
         el("td", {}, formatTime(job.createdAt)),
         el("td", {}, formatTime(job.completedAt)),
-        el("td", { class: "j-error" }, job.error ? `${job.error.step ?? "?"}: ${job.error.cause ?? ""}` : "—"),
+        el("td", { class: "j-error" }, job.error ? [job.error.step, job.error.cause].filter(Boolean).join(": ") : "—"),
         el("td", { class: "num" }, artifacts.length ? artifacts.map((a) => `${a.format} ${formatBytes(a.sizeBytes)}`).join(", ") : "—"),
         el("td", { class: "num" }, artifacts.length ? String(Math.max(...artifacts.map((a) => a.rowCount ?? 0))) : "—"),
         el("td", { class: "actions" }, ...downloads, retry, showDeliveries),

@@ -1,5 +1,5 @@
-"""The subscriptions and jobs panels against the real API and the real pipeline: the local runtime runs the state machine
-in this process, so a run started from the page completes (or fails, with a fault injected here) while the test polls."""
+"""The subscriptions and jobs panels against the real API and pipeline: the local runtime runs the state machine in
+this process, so a run started from the page completes (or fails, with a fault injected here) while the test polls."""
 
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ from tests.e2e.conftest import Visit
 from tests.support.api_client import ApiClient
 from tests.support.faults import FaultyEmail, FaultySource
 from tests.support.pipeline import TRIAL, small_trial, wait_for_job
+from tests.support.subscriptions import RECIPIENTS, subscribe
 
 pytestmark = pytest.mark.e2e
-
-RECIPIENTS = ("alice@example.com", "carol@example.com")
 
 
 @pytest.fixture
@@ -27,21 +26,6 @@ def trial_api(api: ApiClient) -> ApiClient:
     """The admin's client, with a small clinical trial to report on."""
     small_trial()
     return api
-
-
-def _subscribe(api: ApiClient, name: str) -> str:
-    created = api.post(
-        "/api/subscriptions",
-        {
-            "name": name,
-            "reportType": "clinical_weekly",
-            "filters": {"trialId": TRIAL, "fileTypes": ["txt"]},
-            "formats": ["pdf", "csv"],
-            "channels": [{"channel": "email", "recipients": list(RECIPIENTS)}],
-        },
-    )
-    assert created.status == 201, created.body
-    return str(created.json["subscriptionId"])
 
 
 def _run_from_the_page(page: Page, api: ApiClient, subscription_id: str) -> dict[str, Any]:
@@ -120,7 +104,7 @@ def test_a_refused_subscription_says_why(visit: Visit, admin_token: str, trial_a
 def test_run_now_makes_a_job_that_completes_shows_its_artifacts_deliveries_and_downloads(
     visit: Visit, admin_token: str, trial_api: ApiClient
 ) -> None:
-    subscription_id = _subscribe(trial_api, "Weekly CARDIO")
+    subscription_id = subscribe(trial_api, "Weekly CARDIO")
     page = visit.open(f"/?token={admin_token}#subscriptions")
     job = _run_from_the_page(page, trial_api, subscription_id)
     assert job["status"] == "completed", job
@@ -161,7 +145,7 @@ def test_a_failed_job_shows_its_step_and_cause(
 ) -> None:
     fault = FaultySource(sources.SOURCES["clinical_weekly"], "render", PermanentError, 1_000)
     monkeypatch.setitem(sources.SOURCES, "clinical_weekly", fault)
-    subscription_id = _subscribe(trial_api, "Breaks at render")
+    subscription_id = subscribe(trial_api, "Breaks at render")
     page = visit.open(f"/?token={admin_token}#subscriptions")
     job = _run_from_the_page(page, trial_api, subscription_id)
     assert job["status"] == "failed", job
@@ -178,7 +162,7 @@ def test_a_delivery_that_failed_shows_its_attempts_and_last_error(
 ) -> None:
     fault = FaultyEmail(registry.CHANNELS["email"], RECIPIENTS[1], PermanentError, 1_000)
     monkeypatch.setitem(registry.CHANNELS, "email", fault)
-    subscription_id = _subscribe(trial_api, "Carol's mailbox refuses")
+    subscription_id = subscribe(trial_api, "Carol's mailbox refuses")
     page = visit.open(f"/?token={admin_token}#subscriptions")
     job = _run_from_the_page(page, trial_api, subscription_id)
     assert job["status"] == "failed", job
