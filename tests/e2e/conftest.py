@@ -32,13 +32,14 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Per module, so Playwright's event loop is gone before later tests (asyncssh's `asyncio.run`) need theirs."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"no Chromium at {CHROMIUM}: run `make chromium` (apt-get install chromium, as root)")
