@@ -1,6 +1,6 @@
 /** Jobs and exports panel: history with status, step, error, size and rows; download, retry a failed one; deliveries. */
 
-import { ApiError, download, get, itemsOf, post } from "./api";
+import { ApiError, download, get, hasRoute, itemsOf, post } from "./api";
 import { clear, el, formatBytes, formatTime, notice, toast } from "./dom";
 
 export interface Artifact {
@@ -18,6 +18,45 @@ export interface Job {
   completedAt?: string | null;
   error?: { step?: string; cause?: string } | null;
   artifacts?: Artifact[];
+  deliveries?: Delivery[];
+}
+
+type Raw = Record<string, unknown>;
+const text = (value: unknown): string | null => (typeof value === "string" && value ? value : null);
+const number = (value: unknown): number | null => (typeof value === "number" ? value : null);
+
+/** A job of seed 001's `/api/jobs` shape as it is, or an export of seed 004's (`id`, `file_size`, `error_message`...). */
+export function jobOf(raw: Raw): Job {
+  if (typeof raw.jobId === "string") return raw as unknown as Job;
+  const format = text(raw.format);
+  const cause = text(raw.error_message) ?? text(raw.errorMessage);
+  return {
+    jobId: String(raw.exportId ?? raw.id ?? ""),
+    subscriptionId: text(raw.schedule_id) ?? text(raw.scheduleId) ?? text(raw.subscriptionId),
+    status: String(raw.status ?? "unknown"),
+    step: text(raw.step),
+    createdAt: text(raw.created_at) ?? text(raw.createdAt),
+    completedAt: text(raw.completed_at) ?? text(raw.completedAt),
+    error: cause ? { step: text(raw.step) ?? undefined, cause } : null,
+    artifacts: format
+      ? [{ format, sizeBytes: number(raw.file_size) ?? number(raw.sizeBytes), rowCount: number(raw.row_count) ?? number(raw.rowCount) }]
+      : [],
+  };
+}
+
+const EXPORTS = "/api/reports/exports";
+const DELIVERIES = "/api/jobs/{job_id}/deliveries";
+
+/** Every job of the subscriptions the caller sees (an admin: the tenant's), newest first: the history while the
+ * exports list is not deployed. */
+async function jobsOfEverySubscription(subscriptionsPath: string): Promise<Job[]> {
+  const subscriptions = itemsOf<Raw>(await get<unknown>(subscriptionsPath));
+  const pages = await Promise.all(
+    subscriptions.map((s) => get<unknown>(`/api/subscriptions/${encodeURIComponent(String(s.subscriptionId))}/jobs?limit=50`)),
+  );
+  return pages
+    .flatMap((reply) => itemsOf<Raw>(reply).map(jobOf))
+    .sort((a, b) => String(b.createdAt ?? "").localeCompare(String(a.createdAt ?? "")));
 }
 
 export interface Delivery {
@@ -37,8 +76,9 @@ function describeFailure(error: unknown, what: string): HTMLElement {
   return notice("error", `${what}: ${error instanceof ApiError ? error.describe() : String(error)}`);
 }
 
-export function jobsPanel(root: HTMLElement): { load: () => void; forSubscription: (id: string | null) => void } {
+export function jobsPanel(root: HTMLElement, subscriptionsPath: () => string): { load: () => void; forSubscription: (id: string | null) => void } {
   let subscriptionId: string | null = null;
+  let current = new Map<string, Job>();
   const heading = el("h3", { id: "j-heading" });
   const showAll = el("button", { type: "button", id: "j-all", hidden: true }, "Show all exports");
   const refresh = el("button", { type: "button", id: "j-refresh" }, "Refresh");
@@ -49,17 +89,21 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
   refresh.addEventListener("click", () => void load());
 
   async function load(): Promise<void> {
-    heading.textContent = subscriptionId ? `Jobs of subscription ${subscriptionId}` : "All exports and jobs";
+    const exportsList = hasRoute("GET", EXPORTS);
+    heading.textContent = subscriptionId
+      ? `Jobs of subscription ${subscriptionId}`
+      : exportsList
+        ? "All exports and jobs"
+        : "Jobs of every subscription";
     showAll.hidden = subscriptionId === null;
     clear(listArea, notice("loading", "Loading…"));
-    const path = subscriptionId
-      ? `/api/subscriptions/${encodeURIComponent(subscriptionId)}/jobs`
-      : "/api/reports/exports";
     try {
-      const jobs = itemsOf<Job>(await get<unknown>(path)).map((job) => ({
-        ...job,
-        jobId: job.jobId ?? String((job as unknown as Record<string, unknown>).exportId ?? ""),
-      }));
+      const jobs = subscriptionId
+        ? itemsOf<Raw>(await get<unknown>(`/api/subscriptions/${encodeURIComponent(subscriptionId)}/jobs`)).map(jobOf)
+        : exportsList
+          ? itemsOf<Raw>(await get<unknown>(EXPORTS)).map(jobOf)
+          : await jobsOfEverySubscription(subscriptionsPath());
+      current = new Map(jobs.map((job) => [job.jobId, job]));
       clear(listArea, jobs.length ? table(jobs) : notice("empty", "No jobs yet."));
     } catch (error) {
       clear(listArea, describeFailure(error, subscriptionId ? "Jobs" : "Exports"));
@@ -86,7 +130,11 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
         return button;
       });
       const retry =
-        job.status === "failed" ? el("button", { type: "button", class: "j-retry" }, "Retry") : null;
+        job.status === "failed"
+          ? hasRoute("POST", `${EXPORTS}/{export_id}/retry`)
+            ? el("button", { type: "button", class: "j-retry" }, "Retry")
+            : el("button", { type: "button", class: "j-retry", disabled: true, title: "Retry is not available yet (the API has no retry route)" }, "Retry")
+          : null;
       retry?.addEventListener("click", () => {
         void (async () => {
           try {
@@ -104,13 +152,13 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
         "tr",
         { "data-id": job.jobId, "data-status": job.status },
         el("td", {}, el("code", { title: job.jobId }, job.jobId.slice(0, 12))),
-        el("td", {}, job.subscriptionId ?? "—"),
+        el("td", {}, job.subscriptionId ? el("code", { title: job.subscriptionId }, job.subscriptionId.slice(0, 16)) : "—"),
         el("td", {}, el("span", { class: `status status-${job.status}` }, job.status)),
         el("td", {}, job.step ?? "—"),
         el("td", {}, formatTime(job.createdAt)),
         el("td", {}, formatTime(job.completedAt)),
-        el("td", { class: "j-error" }, job.error ? `${job.error.step ?? "?"}: ${job.error.cause ?? ""}` : "—"),
-        el("td", { class: "num" }, artifacts.length ? artifacts.map((a) => `${a.format} ${formatBytes(a.sizeBytes)}`).join(", ") : "—"),
+        el("td", { class: "j-error" }, job.error ? [job.error.step, job.error.cause].filter(Boolean).join(": ") : "—"),
+        el("td", { class: "num nowrap" }, ...(artifacts.length ? artifacts.map((a) => el("div", {}, `${a.format} ${formatBytes(a.sizeBytes)}`)) : ["—"])),
         el("td", { class: "num" }, artifacts.length ? String(Math.max(...artifacts.map((a) => a.rowCount ?? 0))) : "—"),
         el("td", { class: "actions" }, ...downloads, retry, showDeliveries),
       );
@@ -132,7 +180,13 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
     clear(deliveries, el("h3", {}, `Deliveries of job ${jobId}`), notice("loading", "Loading…"));
     let items: Delivery[];
     try {
-      items = itemsOf<Delivery>(await get<unknown>(`/api/jobs/${encodeURIComponent(jobId)}/deliveries`));
+      const id = encodeURIComponent(jobId);
+      if (hasRoute("GET", DELIVERIES)) {
+        items = itemsOf<Delivery>(await get<unknown>(`/api/jobs/${id}/deliveries`));
+      } else {
+        const job = current.get(jobId)?.deliveries ? current.get(jobId) : await get<Job>(`/api/jobs/${id}`);
+        items = job?.deliveries ?? [];
+      }
     } catch (error) {
       clear(deliveries, el("h3", {}, `Deliveries of job ${jobId}`), describeFailure(error, "Deliveries"));
       return;

@@ -1,11 +1,11 @@
 /** The dashboard: sign-in, then three panels over the public HTTP API (each loads when first shown). */
 
-import { ApiError, get, whenUnauthorized } from "./api";
+import { ApiError, get, learnRoutes, whenUnauthorized } from "./api";
 import { clear, el } from "./dom";
 import { jobsPanel } from "./jobs";
 import { notificationsPanel } from "./notifications";
 import { currentToken, forgetToken, saveToken, takeTokenFromUrl, tokenClaims } from "./session";
-import { subscriptionsPanel } from "./subscriptions";
+import { subscriptionsListPath, subscriptionsPanel } from "./subscriptions";
 
 type PanelName = "notifications" | "subscriptions" | "jobs";
 const PANELS: PanelName[] = ["notifications", "subscriptions", "jobs"];
@@ -25,7 +25,7 @@ function boot(): void {
   const panels = byId<HTMLElement>("panels");
   const who = byId<HTMLElement>("who");
 
-  const jobs = jobsPanel(byId("panel-jobs"));
+  const jobs = jobsPanel(byId("panel-jobs"), subscriptionsListPath);
   const loaders: Record<PanelName, () => void> = {
     notifications: notificationsPanel(byId("panel-notifications")).load,
     subscriptions: subscriptionsPanel(byId("panel-subscriptions"), (id) => {
@@ -80,7 +80,7 @@ function boot(): void {
       return;
     }
     try {
-      await get<unknown>("/api/openapi.json");
+      learnRoutes(await get<unknown>("/api/openapi.json"));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return;
     }

@@ -122,19 +122,25 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
     }
   }
 
+  /** Each load counts; an answer to a load that a newer one (other filters, another page) replaced is dropped. */
+  let chartLoads = 0;
+  let pageLoads = 0;
+
   async function loadChart(): Promise<void> {
+    const run = (chartLoads += 1);
     clear(chartArea, notice("loading", "Loading…"));
     const items: NotificationRecord[] = [];
     let cursor: string | null = null;
     try {
       for (let page = 0; page < CHART_MAX_PAGES; page += 1) {
         const reply: Page = await get<Page>(`/api/notifications${params(CHART_PAGE, cursor)}`);
+        if (run !== chartLoads) return;
         items.push(...reply.items);
         cursor = reply.cursor;
         if (!cursor) break;
       }
     } catch (error) {
-      showFailure(chartArea, error, "Notifications per day");
+      if (run === chartLoads) showFailure(chartArea, error, "Notifications per day");
       return;
     }
     rememberTypes(items);
@@ -148,15 +154,17 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
   }
 
   async function loadPage(): Promise<void> {
+    const run = (pageLoads += 1);
     clear(tableArea, notice("loading", "Loading…"));
     clear(pager);
     let reply: Page;
     try {
       reply = await get<Page>(`/api/notifications${params(state.filters.pageSize, state.cursors[state.page])}`);
     } catch (error) {
-      showFailure(tableArea, error, "Notifications");
+      if (run === pageLoads) showFailure(tableArea, error, "Notifications");
       return;
     }
+    if (run !== pageLoads) return;
     rememberTypes(reply.items);
     state.cursors[state.page + 1] = reply.cursor;
     clear(tableArea, reply.items.length ? recordsTable(reply.items) : notice("empty", "No notifications in this range."));

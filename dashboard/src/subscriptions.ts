@@ -3,12 +3,23 @@
 import { ApiError, del, get, itemsOf, patch, post } from "./api";
 import { previewCron, timezones } from "./cron";
 import { clear, el, formatTime, notice, toast } from "./dom";
+import { currentToken, tokenClaims } from "./session";
+
+/** The API's own reading of the schedule when it gives one, else the browser's (cronstrue). */
+function describe(item: Subscription, cron: ReturnType<typeof previewCron> | null): string {
+  const zone = item.schedule?.timezone ? ` (${item.schedule.timezone})` : "";
+  if (item.scheduleDescription) return `${item.scheduleDescription}${zone}`;
+  return cron && !(cron instanceof Error) ? cron.description : "";
+}
 
 export interface Subscription {
   subscriptionId: string;
   name?: string;
   reportType?: string;
   schedule?: { cron: string; timezone: string };
+  scheduleDescription?: string;
+  ownerId?: string;
+  filters?: { trialId?: string | null; dateRange?: string };
   status?: "active" | "paused" | string;
   nextRunAt?: string | null;
   lastRunAt?: string | null;
@@ -16,16 +27,16 @@ export interface Subscription {
   channels?: { channel: string; recipients?: string[] }[];
 }
 
-/** Seed 001's routes, and seed 004's schedules over the same model when only they are deployed. */
-const SOURCES = ["/api/subscriptions", "/api/reports/schedules"] as const;
-type Source = (typeof SOURCES)[number];
+const BASE = "/api/subscriptions";
 
-function idOf(item: Record<string, unknown>): string {
-  return String(item.subscriptionId ?? item.scheduleId ?? item.id ?? "");
+/** An admin sees the whole tenant's subscriptions (`?all=true`), a user their own. */
+export function subscriptionsListPath(): string {
+  const token = currentToken();
+  const roles = token ? tokenClaims(token)?.roles : undefined;
+  return Array.isArray(roles) && roles.includes("admin") ? `${BASE}?all=true` : BASE;
 }
 
 export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId: string) => void): { load: () => void } {
-  let source: Source | null = null;
   const listArea = el("div", { id: "s-list" });
   const createArea = el("div", { id: "s-create" });
   clear(root, el("h2", {}, "Subscriptions and schedules"), listArea, el("h3", {}, "New subscription"), createArea);
@@ -33,26 +44,16 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
 
   async function load(): Promise<void> {
     clear(listArea, notice("loading", "Loading…"));
-    let lastError: unknown = null;
-    for (const candidate of SOURCES) {
-      try {
-        const reply = await get<unknown>(candidate);
-        source = candidate;
-        const items = itemsOf<Record<string, unknown>>(reply).map(
-          (item) => ({ ...item, subscriptionId: idOf(item) }) as Subscription,
-        );
-        clear(listArea, items.length ? table(items) : notice("empty", "No subscriptions yet."));
-        return;
-      } catch (error) {
-        lastError = error;
-        if (!(error instanceof ApiError && error.routeMissing)) break;
-      }
-    }
-    source = null;
-    if (lastError instanceof ApiError && lastError.routeMissing) {
-      clear(listArea, notice("unavailable", "Subscriptions: not available yet (the API has no subscriptions route)."));
-    } else {
-      clear(listArea, notice("error", `Subscriptions: ${lastError instanceof ApiError ? lastError.describe() : String(lastError)}`));
+    try {
+      const items = itemsOf<Subscription>(await get<unknown>(subscriptionsListPath()));
+      clear(listArea, items.length ? table(items) : notice("empty", "No subscriptions yet."));
+    } catch (error) {
+      clear(
+        listArea,
+        error instanceof ApiError && error.routeMissing
+          ? notice("unavailable", "Subscriptions: not available yet (the API has no subscriptions route).")
+          : notice("error", `Subscriptions: ${error instanceof ApiError ? error.describe() : String(error)}`),
+      );
     }
   }
 
@@ -67,7 +68,6 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
   }
 
   function table(items: Subscription[]): HTMLElement {
-    const base = source ?? SOURCES[0];
     const rows = items.map((item) => {
       const id = encodeURIComponent(item.subscriptionId);
       const paused = item.status === "paused";
@@ -75,17 +75,15 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       const toggle = el("button", { type: "button", class: "s-toggle" }, paused ? "Resume" : "Pause");
       toggle.addEventListener("click", () =>
         void act(paused ? "Resume" : "Pause", () =>
-          base === "/api/subscriptions"
-            ? patch(`${base}/${id}`, { status: paused ? "active" : "paused" })
-            : patch(`${base}/${id}/toggle`, {}),
+          patch(`${BASE}/${id}`, { status: paused ? "active" : "paused" }),
         ),
       );
       const run = el("button", { type: "button", class: "s-run" }, "Run now");
-      run.addEventListener("click", () => void act("Run now", () => post(`${base}/${id}/run`)));
+      run.addEventListener("click", () => void act("Run now", () => post(`${BASE}/${id}/run`)));
       const remove = el("button", { type: "button", class: "s-delete danger" }, "Delete");
       remove.addEventListener("click", () => {
         if (window.confirm(`Delete the subscription "${item.name ?? item.subscriptionId}" and its future runs?`)) {
-          void act("Delete", () => del(`${base}/${id}`));
+          void act("Delete", () => del(`${BASE}/${id}`));
         }
       });
       const jobs = el("button", { type: "button", class: "s-jobs" }, "Jobs");
@@ -93,15 +91,15 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       return el(
         "tr",
         { "data-id": item.subscriptionId, "data-status": item.status ?? "" },
-        el("td", {}, item.name ?? item.subscriptionId),
-        el("td", {}, item.reportType ?? "—"),
+        el("td", {}, item.name ?? item.subscriptionId, item.ownerId ? el("div", { class: "muted" }, item.ownerId) : null),
+        el("td", {}, item.reportType ?? "—", item.filters?.trialId ? el("div", { class: "muted" }, item.filters.trialId) : null),
         el(
           "td",
           {},
           el("code", {}, item.schedule?.cron ?? "—"),
           " ",
           item.schedule?.timezone ?? "",
-          cron && !(cron instanceof Error) ? el("div", { class: "muted" }, cron.description) : null,
+          el("div", { class: "muted s-description" }, describe(item, cron)),
         ),
         el("td", {}, el("span", { class: `status status-${item.status ?? "unknown"}` }, item.status ?? "—")),
         el("td", {}, formatTime(item.nextRunAt)),
@@ -126,12 +124,13 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
   function createForm(): HTMLElement {
     const name = el("input", { id: "s-name", name: "name", required: true, placeholder: "Weekly trial summary" });
     const reportType = el("input", { id: "s-report-type", name: "reportType", required: true, value: "weekly", list: "s-report-types" });
-    const reportTypes = el("datalist", { id: "s-report-types" }, ...["weekly", "usage-summary", "export"].map((t) => el("option", { value: t })));
+    const reportTypes = el("datalist", { id: "s-report-types" }, ...["weekly", "clinical_weekly", "report"].map((t) => el("option", { value: t })));
     const dateRange = el(
       "select",
       { id: "s-date-range", name: "dateRange" },
-      ...["last_week", "last_7_days", "last_30_days", "last_month"].map((r) => el("option", { value: r }, r)),
+      ...["last_week", "last_7_days", "last_30_days", "month_to_date"].map((r) => el("option", { value: r }, r)),
     );
+    const trial = el("input", { id: "s-trial", name: "trialId", placeholder: "your only trial when empty" });
     const formats = ["pdf", "csv", "xlsx"].map((f) => el("input", { type: "checkbox", name: "format", value: f, checked: f === "pdf" }));
     const recipients = el("input", { id: "s-recipients", name: "recipients", type: "text", required: true, placeholder: "a@example.com, b@example.com" });
     const cron = el("input", { id: "s-cron", name: "cron", required: true, value: "0 9 * * 1", spellcheck: "false" });
@@ -168,6 +167,8 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       el("label", { for: "s-report-type" }, "Report type"),
       reportType,
       reportTypes,
+      el("label", { for: "s-trial" }, "Trial"),
+      trial,
       el("label", { for: "s-date-range" }, "Date range"),
       dateRange,
       el("span", { class: "label" }, "Formats"),
@@ -187,7 +188,7 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       const body = {
         name: name.value.trim(),
         reportType: reportType.value.trim(),
-        filters: { dateRange: dateRange.value },
+        filters: trial.value.trim() ? { dateRange: dateRange.value, trialId: trial.value.trim() } : { dateRange: dateRange.value },
         formats: formats.filter((f) => f.checked).map((f) => f.value),
         channels: [
           {
@@ -199,7 +200,7 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       };
       void (async () => {
         try {
-          const reply = await post<{ subscriptionId: string; status: string }>(source ?? SOURCES[0], body);
+          const reply = await post<{ subscriptionId: string; status: string }>(BASE, body);
           message.textContent = `Created ${reply.subscriptionId} (${reply.status}).`;
           message.className = "form-message ok";
           form.reset();

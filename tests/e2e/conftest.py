@@ -32,13 +32,14 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Per module, so Playwright's event loop is gone before later tests (asyncssh's `asyncio.run`) need theirs."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"no Chromium at {CHROMIUM}: run `make chromium` (apt-get install chromium, as root)")
@@ -51,7 +52,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @dataclass
 class Visit:
-    """One browser tab on the local runtime, recording what a test must never see: script errors, foreign requests."""
+    """One browser tab on the local runtime, recording what a test must never see: script errors, foreign requests
+    (the local runtime's API and its local AWS, where a download's presigned URL points, are the project's own)."""
 
     page: Page
     base_url: str
@@ -89,7 +91,9 @@ def visit(clean: LocalRuntime, context: BrowserContext) -> Iterator[Visit]:
     page.on(
         "request",
         lambda request: (
-            None if request.url.startswith((clean.url, "data:", "blob:")) else seen.foreign_requests.append(request.url)
+            None
+            if request.url.startswith((clean.url, clean.aws.endpoint, "data:", "blob:"))
+            else seen.foreign_requests.append(request.url)
         ),
     )
     yield seen

@@ -1,139 +1,90 @@
-"""The API routes the page uses that are not in this branch yet, answered in their documented shapes by intercepting
-the browser's requests (Playwright routing). Only these tests use it; the real routes replace it after merging."""
+"""Seed 004's export history (`GET /api/reports/exports`, `POST /api/reports/exports/{id}/retry`) in its documented
+shape, answered in the browser (Playwright routing) while the API does not have those routes. Whether it has them is
+read from its OpenAPI document, as the page does; the routes present are never intercepted, and the document the page
+reads gains the intercepted ones, so the same test runs against the real routes once they are merged."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, Route
 
-PLATFORMS = ("ios", "android", "ios-edition", "android-edition")
+from tests.support.api_client import ApiClient
+
+EXPORTS = "/api/reports/exports"
+RETRY = "/api/reports/exports/{export_id}/retry"
 
 
-def notification(n: int, sent: datetime) -> dict[str, Any]:
-    """A record of the report API: one sender report per platform, received counts per platform."""
-    recipients = {"ios": 100 + n, "android": 200 + n, "ios-edition": 10, "android-edition": 20}
+def documented_routes(api: ApiClient) -> dict[str, set[str]]:
+    """The API's routes as its OpenAPI document lists them: path template → methods."""
+    reply = api.get("/api/openapi.json")
+    assert reply.status == 200, reply.body
+    return {path: set(methods) for path, methods in reply.json["paths"].items()}
+
+
+def export_of(job: dict[str, Any]) -> dict[str, Any]:
+    """A job of `GET /api/jobs/{id}` as seed 004's exports table row."""
+    artifact = job["artifacts"][0] if job["artifacts"] else None
     return {
-        "id": f"00000000-0000-4000-8000-{n:012d}",
-        "type": "news" if n % 2 else "football-match-status",
-        "notification": {"title": f"Headline {n}", "message": "Something happened", "topics": [], "dryRun": False},
-        "sentTime": sent.isoformat().replace("+00:00", "Z"),
-        "reports": [
-            {
-                "senderName": f"{platform}-sender",
-                "sentTime": sent.isoformat().replace("+00:00", "Z"),
-                "platformStatistics": {"platform": platform, "recipientsCount": count},
-                "totalRegistrationCount": 1000,
-            }
-            for platform, count in recipients.items()
-        ],
-        "events": {"platformCounts": {"total": 165, "ios": 50, "android": 100, "iosEdition": 5, "androidEdition": 10}},
+        "id": job["jobId"],
+        "schedule_id": job["subscriptionId"],
+        "format": artifact["format"] if artifact else job["formats"][0],
+        "status": job["status"],
+        "file_size": artifact["sizeBytes"] if artifact else None,
+        "row_count": artifact["rowCount"] if artifact else None,
+        "error_message": job["error"]["cause"] if job["error"] else None,
+        "created_at": job["createdAt"],
+        "completed_at": job["completedAt"],
     }
 
 
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 @dataclass
-class DocumentedApi:
+class DocumentedExports:
     token: str
-    notifications: list[dict[str, Any]] = field(default_factory=list)
-    subscriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    jobs: list[dict[str, Any]] = field(default_factory=list)
-    deliveries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    calls: list[tuple[str, str, Any]] = field(default_factory=list)
+    exports: list[dict[str, Any]]
+    missing: set[tuple[str, str]] = field(default_factory=set)
+    calls: list[tuple[str, str]] = field(default_factory=list)
 
-    def install(self, page: Page) -> DocumentedApi:
-        page.route(re.compile(r".*/api/(notifications|subscriptions|reports/exports|jobs)(/.*)?(\?.*)?$"), self.answer)
+    def install(self, page: Page, api: ApiClient) -> DocumentedExports:
+        routes = documented_routes(api)
+        self.missing = {
+            (method, path)
+            for method, path in (("get", EXPORTS), ("post", RETRY))
+            if method not in routes.get(path, set())
+        }
+        if self.missing:
+            page.route(re.compile(r".*/api/openapi\.json$"), self._openapi)
+            page.route(re.compile(r".*/api/reports/exports(/[^/]+/retry)?(\?.*)?$"), self._answer)
         return self
 
-    def answer(self, route: Route) -> None:
+    def _openapi(self, route: Route) -> None:
+        document = route.fetch().json()
+        for method, path in self.missing:
+            document["paths"].setdefault(path, {})[method] = {"summary": "documented in seed 004"}
+        route.fulfill(status=200, json=document)
+
+    def _answer(self, route: Route) -> None:
         request = route.request
-        parts = urlsplit(request.url)
-        body = json.loads(request.post_data) if request.post_data else None
-        self.calls.append((request.method, parts.path, body))
-        if request.headers.get("authorization") != f"Bearer {self.token}":
-            self._json(route, 401, {"error": "unauthorized", "message": "token expired", "details": []})
+        path = urlsplit(request.url).path
+        method = request.method.lower()
+        template = EXPORTS if path == EXPORTS else RETRY
+        if (method, template) not in self.missing:
+            route.fallback()
             return
-        status, reply = self._dispatch(request.method, parts.path, parse_qs(parts.query), body)
-        if isinstance(reply, bytes):
-            route.fulfill(status=status, body=reply, headers={"content-type": "application/pdf"})
+        self.calls.append((request.method, path))
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            route.fulfill(status=401, json={"error": "unauthorized", "message": "token expired", "details": []})
+        elif template == EXPORTS:
+            route.fulfill(status=200, body=json.dumps({"items": self.exports, "cursor": None}))
         else:
-            self._json(route, status, reply)
-
-    @staticmethod
-    def _json(route: Route, status: int, reply: Any) -> None:
-        route.fulfill(status=status, body=json.dumps(reply), headers={"content-type": "application/json"})
-
-    def _dispatch(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
-        missing = (404, {"error": "not_found", "message": f"no such thing: {path}", "details": []})
-        if method == "GET" and path == "/api/notifications":
-            return 200, self._page_of_notifications(query)
-        if method == "GET" and (found := re.fullmatch(r"/api/notifications/([^/]+)", path)):
-            return next(((200, n) for n in self.notifications if n["id"] == found[1]), missing)
-        if path == "/api/subscriptions":
-            if method == "GET":
-                return 200, {"items": list(self.subscriptions.values()), "cursor": None}
-            sub_id = f"sub-{len(self.subscriptions) + 1}"
-            self.subscriptions[sub_id] = {
-                "subscriptionId": sub_id,
-                **{k: body[k] for k in ("name", "reportType", "schedule", "formats", "channels")},
-                "status": "active",
-                "nextRunAt": "2026-11-30T14:00:00Z",
-                "lastRunAt": None,
-            }
-            return 201, {"subscriptionId": sub_id, "status": "active"}
-        if found := re.fullmatch(r"/api/subscriptions/([^/]+)(/run|/jobs)?", path):
-            subscription = self.subscriptions.get(found[1])
-            if subscription is None:
-                return missing
-            if method == "PATCH":
-                subscription["status"] = body["status"]
-                return 200, subscription
-            if method == "DELETE":
-                del self.subscriptions[found[1]]
-                return 204, None
-            if found[2] == "/run":
-                return 202, {"jobId": f"job-run-{found[1]}", "status": "pending"}
-            if found[2] == "/jobs":
-                return 200, {"items": [j for j in self.jobs if j["subscriptionId"] == found[1]], "cursor": None}
-        if method == "GET" and path == "/api/reports/exports":
-            return 200, {"items": self.jobs, "cursor": None}
-        if found := re.fullmatch(r"/api/reports/exports/([^/]+)/(retry|download)", path):
-            job = next((j for j in self.jobs if j["jobId"] == found[1]), None)
-            if job is None:
-                return missing
-            if found[2] == "download":
-                return 200, b"%PDF-1.4 a report"
-            if job["status"] != "failed":
-                return 409, {"error": "conflict", "message": "only a failed export can be retried", "details": []}
-            job.update(status="processing", error=None, step="Fetch")
-            return 202, {"jobId": job["jobId"], "status": "processing"}
-        if method == "GET" and (found := re.fullmatch(r"/api/jobs/([^/]+)/deliveries", path)):
-            return 200, self.deliveries.get(found[1], [])
-        return missing
-
-    def _page_of_notifications(self, query: dict[str, list[str]]) -> dict[str, Any]:
-        start = _time(query["from"][0]) if "from" in query else datetime.now(UTC) - timedelta(days=7)
-        end = _time(query["until"][0]) if "until" in query else datetime.now(UTC)
-        wanted = query.get("type", [None])[0]
-        matching = sorted(
-            (
-                n
-                for n in self.notifications
-                if start <= _time(n["sentTime"]) <= end and (wanted is None or n["type"] == wanted)
-            ),
-            key=lambda n: n["sentTime"],
-            reverse=True,
-        )
-        offset = int(query.get("cursor", ["0"])[0])
-        limit = int(query.get("limit", ["50"])[0])
-        items = matching[offset : offset + limit]
-        following = offset + limit
-        return {"items": items, "cursor": str(following) if following < len(matching) else None}
+            export_id = path.split("/")[-2]
+            export = next(e for e in self.exports if e["id"] == export_id)
+            if export["status"] != "failed":
+                route.fulfill(status=409, json={"error": "conflict", "message": "only a failed export", "details": []})
+                return
+            export.update(status="processing", error_message=None)
+            route.fulfill(status=202, json={"jobId": export_id, "status": "processing"})

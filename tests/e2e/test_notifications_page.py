@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from local.queues import drain
 from shared import clock
 from tests.e2e.conftest import Visit
 from tests.support.api_client import ApiClient
@@ -20,7 +21,8 @@ SENT_PER_DAY = (3, 0, 2, 5, 1)
 
 @pytest.fixture
 def seeded(api: ApiClient) -> tuple[datetime, int]:
-    """Seeds notifications by `POST /api/notifications` with the clock set to each day; gives (first day, total)."""
+    """Seeds notifications by `POST /api/notifications` with the clock set to each day, and has their queued work done
+    under that clock too (drained here, not by whichever later test drains the queues); gives (first day, total)."""
     first_day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=10)
     try:
         for offset, count in enumerate(SENT_PER_DAY):
@@ -38,6 +40,7 @@ def seeded(api: ApiClient) -> tuple[datetime, int]:
                     },
                 )
                 assert reply.status in (200, 201, 202), reply.body
+                drain()
     finally:
         clock.set_now(None)
     return first_day, sum(SENT_PER_DAY)
