@@ -64,8 +64,6 @@ def _channels(body: ScheduleIn) -> list[ChannelSpec]:
     elif body.recipients:
         raise InvalidInput("recipients: only email delivery has recipients")
     if "s3" in methods:
-        if "s3" not in registry.CHANNELS:
-            raise InvalidInput("delivery_method: delivery to S3 is not available yet; use email")
         config = body.s3_config or {}
         target = f"s3://{config.get('bucket') or 'reports'}/{config.get('prefix') or ''}"
         channels.append(ChannelSpec(channel="s3", recipients=[target], config=config))

@@ -10,7 +10,7 @@ import pytest
 
 from local.runtime import LocalRuntime
 from shared import clock
-from shared.aws import resource
+from shared.aws import client, resource
 from shared.catalog.platform import REPORTS_BUCKET
 from shared.catalog.reports import REPORT_DEFINITIONS
 from shared.reports.defaults import USAGE_SUMMARY_ID, ensure_usage_summary
@@ -139,12 +139,24 @@ def test_a_bad_schedule_is_a_400_naming_the_part(
     assert reply.json["message"].startswith(f"{part}:"), reply.json
 
 
-def test_s3_delivery_answers_not_available_yet(lake: LocalRuntime, api: ApiClient) -> None:
+def test_s3_and_both_delivery_methods_copy_the_export_to_s3(lake: LocalRuntime, api: ApiClient) -> None:
     for method, recipients in (("s3", []), ("both", ["ops@acme.example"])):
-        body = schedule_body(delivery_method=method, recipients=recipients, s3_config={"prefix": "weekly/"})
-        reply = api.post(SCHEDULES, body)
-        assert reply.status == 400, reply.body
-        assert "not available yet" in reply.json["message"]
+        body = schedule_body(delivery_method=method, recipients=recipients, s3_config={"prefix": f"{method}-weekly/"})
+        created = api.post(SCHEDULES, body)
+        assert created.status == 201, created.body
+        assert created.json["delivery_method"] == method
+        assert created.json["s3_config"]["prefix"] == f"{method}-weekly/"
+        run = api.post(f"{SCHEDULES}/{created.json['id']}/run")
+        assert run.status == 202, run.body
+        assert wait_for_export(api, run.json["id"])["status"] == "completed"
+        bucket = get_settings().name_of(REPORTS_BUCKET)
+        listed = client("s3").list_objects_v2(Bucket=bucket, Prefix="deliveries/acme/").get("Contents", [])
+        copies = [o["Key"] for o in listed if f"{method}-weekly/" in o["Key"]]
+        assert len(copies) == 1, listed
+        assert copies[0].endswith(".pdf")
+    bad = api.post(SCHEDULES, schedule_body(delivery_method="s3", recipients=[], s3_config={"prefix": "/abs"}))
+    assert bad.status == 400
+    assert "prefix" in bad.json["message"]
 
 
 def test_bad_schedule_bodies_are_422_and_unknown_reports_404(lake: LocalRuntime, api: ApiClient) -> None:
