@@ -26,6 +26,8 @@ from shared.delivery.reporting import (
 )
 from shared.delivery.stats import StatsRow
 from shared.errors import InvalidInput
+from shared.jobs import logic as jobs
+from shared.jobs.models import DeliveryStatusReply
 from shared.observability import http_entry
 
 router = Router()
@@ -118,8 +120,8 @@ def delivery_status(
 @router.get("/api/jobs/<job_id>/deliveries", summary="A job's deliveries, each with its status", tags=["jobs"])
 def job_deliveries(
     job_id: Annotated[str, Path(max_length=100)], caller: Annotated[Caller, Depends(current_caller)]
-) -> list[DeliveryStatus]:
-    return reporting.deliveries_of_job(caller, job_id)
+) -> list[DeliveryStatusReply]:
+    return jobs.delivery_replies(jobs.get(caller, job_id))
 
 
 app = new_resolver(router)

@@ -206,8 +206,3 @@ def delivery_status(caller: Caller, delivery_id: str) -> DeliveryStatus:
     if record is None or (not caller.is_admin and record.ownerId != caller.sub):
         raise NotFound(f"no delivery {delivery_id}")
     return status_of(record)
-
-
-def deliveries_of_job(caller: Caller, job_id: str) -> list[DeliveryStatus]:
-    job = jobs.get(caller, job_id)
-    return [status_of(r) for r in records.list_for_job(job.jobId) if r.tenantId == caller.tenant]

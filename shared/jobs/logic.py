@@ -147,9 +147,9 @@ def get(caller: Caller, job_id: str) -> Job:
     return job
 
 
-def reply(job: Job) -> JobReply:
-    base = get_settings().api_base_url.rstrip("/")
-    deliveries = [
+def delivery_replies(job: Job) -> list[DeliveryStatusReply]:
+    """The job's report deliveries: each recipient and channel with its status, attempts and last error."""
+    return [
         DeliveryStatusReply(
             deliveryId=d.deliveryId,
             channel=d.channel,
@@ -162,6 +162,10 @@ def reply(job: Job) -> JobReply:
         for d in delivery_records.list_for_job(job.jobId)
         if d.kind == "report" and d.tenantId == job.tenantId
     ]
+
+
+def reply(job: Job) -> JobReply:
+    base = get_settings().api_base_url.rstrip("/")
     report_url = None
     if job.status == "completed" and job.artifacts:
         report_url = f"{base}/api/reports/exports/{job.jobId}/download?format={job.artifacts[0].format}"
@@ -180,7 +184,7 @@ def reply(job: Job) -> JobReply:
         error=job.error,
         formats=job.formats,
         artifacts=job.artifacts,
-        deliveries=deliveries,
+        deliveries=delivery_replies(job),
         executionTimeMs=job.executionTimeMs,
         attempt=job.attempt,
     )

@@ -93,7 +93,10 @@ def test_deliver_now_is_idempotent_per_request_and_answers_status(alice: ApiClie
     assert one.json["channel"] == "inbox"
     assert one.json["delivery_time"]
     listed = alice.get(f"/api/jobs/{job.jobId}/deliveries")
-    assert [d["delivery_id"] for d in listed.json] == [status["delivery_id"]]
+    assert [d["deliveryId"] for d in listed.json] == [status["delivery_id"]]
+    assert listed.json[0]["channel"] == "inbox"
+    assert listed.json[0]["recipient"] == "alice"
+    assert listed.json[0]["attempts"] == 1
     stranger = token(tenant="globex", sub="alice", role="admin")
     assert alice.get(f"/api/v1/reporting/delivery/{status['delivery_id']}/status", token=stranger).status == 404
     assert alice.get(f"/api/jobs/{job.jobId}/deliveries", token=stranger).status == 404
