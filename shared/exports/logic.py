@@ -179,6 +179,7 @@ def export_view(job: Job) -> ExportOut:
         name=job.title,
         format=artifact.format if artifact else job.formats[0],
         status=job.status,
+        step=job.error.step if job.error else job.step,
         file_size=artifact.sizeBytes if artifact else None,
         row_count=artifact.rowCount if artifact else None,
         truncated=artifact.truncated if artifact else False,
@@ -196,8 +197,9 @@ def export_view(job: Job) -> ExportOut:
 
 
 def _job(caller: Caller, export_id: str) -> Job:
+    """Every job is an export (its artifacts), whatever its report type, until it is deleted."""
     job = jobs.get(caller, export_id)
-    if job.reportType != REPORT_TYPE or job.deletedAt is not None:
+    if job.deletedAt is not None:
         raise NotFound(f"no export {export_id}")
     return job
 
@@ -214,10 +216,10 @@ def get_export(caller: Caller, export_id: str) -> ExportOut:
 
 
 def list_exports(caller: Caller, limit: int, cursor: str | None) -> ExportPage:
-    """The caller's exports of saved reports, one-off and scheduled (an admin: the tenant's), newest first."""
+    """The caller's exports, one-off and scheduled, of every report type (an admin: the tenant's), newest first."""
     found, next_cursor = jobs.list_for_tenant(caller, limit, cursor)
     return ExportPage(
-        items=[export_view(j) for j in found if j.reportType == REPORT_TYPE and j.deletedAt is None],
+        items=[export_view(j) for j in found if j.deletedAt is None],
         cursor=next_cursor,
     )
 

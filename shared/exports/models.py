@@ -68,6 +68,8 @@ class ExportOut(BaseModel):
     name: str
     format: str
     status: str
+    step: str | None = None
+    """The pipeline step reached (where it failed, for a failed export)."""
     file_size: int | None
     row_count: int | None
     truncated: bool
