@@ -38,32 +38,17 @@ class MonitoringConstruct(Construct):
         storage.key.grant_encrypt_decrypt(aws_iam.ServicePrincipal("cloudwatch.amazonaws.com"))
         if config.alarm_email:
             self.topic.add_subscription(aws_sns_subscriptions.EmailSubscription(config.alarm_email))
-        action = aws_cloudwatch_actions.SnsAction(self.topic)
         self.alarms: dict[str, aws_cloudwatch.Alarm] = {}
         for queue_id, dlq in storage.dlqs.items():
-            alarm = dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(1)).create_alarm(
-                self,
-                f"DlqNotEmpty-{queue_id}",
-                alarm_description=f"Messages are waiting in the dead-letter queue of {queue_id}",
-                threshold=0,
-                comparison_operator=aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+            self.alarm_on(
+                f"dlq-{queue_id}",
+                dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
+                f"Messages are waiting in the dead-letter queue of {queue_id}",
             )
-            alarm.add_alarm_action(action)
-            self.alarms[f"dlq-{queue_id}"] = alarm
         for name, function in functions.items():
-            alarm = function.metric_errors(period=Duration.minutes(5)).create_alarm(
-                self,
-                f"Errors-{name}",
-                alarm_description=f"{name} reported errors",
-                threshold=0,
-                comparison_operator=aws_cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+            self.alarm_on(
+                f"errors-{name}", function.metric_errors(period=Duration.minutes(5)), f"{name} reported errors"
             )
-            alarm.add_alarm_action(action)
-            self.alarms[f"errors-{name}"] = alarm
         self.dashboard = aws_cloudwatch.Dashboard(self, "Dashboard")
         self.dashboard.add_widgets(
             aws_cloudwatch.GraphWidget(

@@ -3,28 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel
 
-from shared.api.caller import Caller
-from shared.api.resolver import current_caller, new_resolver
+from shared.api.replies import CallerDep, json_reply
+from shared.api.resolver import new_resolver
 from shared.exports import logic
 from shared.exports.models import ExportIn, ExportOut, ExportPage, ScheduleIn, ScheduleOut, SchedulePage
 from shared.observability import http_entry
 
 router = Router()
-CallerDep = Annotated[Caller, Depends(current_caller)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[str | None, Query(max_length=2000)]
-
-
-def _json(status: int, model: BaseModel) -> Response[Any]:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=model)
 
 
 @router.get("/api/reports/schedules", summary="The caller's report schedules (an admin: the tenant's)")
@@ -34,7 +27,7 @@ def list_schedules(caller: CallerDep, limit: Limit = 50, cursor: Cursor = None) 
 
 @router.post("/api/reports/schedules", summary="Schedule a saved report", responses={201: {"description": "Created"}})
 def create_schedule(body: ScheduleIn, caller: CallerDep) -> Response[ScheduleOut]:
-    return _json(201, logic.create_schedule(caller, body))
+    return json_reply(201, logic.create_schedule(caller, body))
 
 
 @router.get("/api/reports/schedules/<schedule_id>", summary="A report schedule")
@@ -55,7 +48,7 @@ def delete_schedule(schedule_id: str, caller: CallerDep) -> Response[str]:
 
 @router.post("/api/reports/schedules/<schedule_id>/run", summary="Run the schedule now: the export it started")
 def run_schedule(schedule_id: str, caller: CallerDep) -> Response[ExportOut]:
-    return _json(202, logic.run_schedule(caller, schedule_id))
+    return json_reply(202, logic.run_schedule(caller, schedule_id))
 
 
 @router.patch("/api/reports/schedules/<schedule_id>/toggle", summary="Pause an active schedule, resume a paused one")
@@ -70,7 +63,7 @@ def list_exports(caller: CallerDep, limit: Limit = 50, cursor: Cursor = None) ->
 
 @router.post("/api/reports/exports", summary="Export a saved report once", responses={202: {"description": "Started"}})
 def create_export(body: ExportIn, caller: CallerDep) -> Response[ExportOut]:
-    return _json(202, logic.create_export(caller, body))
+    return json_reply(202, logic.create_export(caller, body))
 
 
 @router.get("/api/reports/exports/<export_id>", summary="An export's status, size, rows and download route")
@@ -80,7 +73,7 @@ def read_export(export_id: str, caller: CallerDep) -> ExportOut:
 
 @router.post("/api/reports/exports/<export_id>/retry", summary="Run a failed export again (409 otherwise)")
 def retry_export(export_id: str, caller: CallerDep) -> Response[ExportOut]:
-    return _json(202, logic.retry_export(caller, export_id))
+    return json_reply(202, logic.retry_export(caller, export_id))
 
 
 @router.delete("/api/reports/exports/<export_id>", summary="Delete an export's files; the job record is kept")

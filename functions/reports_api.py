@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict
 
-from shared.api.caller import Caller
-from shared.api.resolver import current_caller, new_resolver
+from shared.api.replies import CallerDep, json_reply
+from shared.api.resolver import new_resolver
 from shared.observability import http_entry
 from shared.reports import logic
 from shared.reports.models import PreviewPage, QueryCheck, Report, ReportIn, ReportPage, TablesReply
 
 router = Router()
-CallerDep = Annotated[Caller, Depends(current_caller)]
 ReportId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Cursor = Annotated[str | None, Query(max_length=512)]
 
@@ -55,9 +53,9 @@ def list_reports(
     summary="Save a new report",
     responses={201: {"description": "The saved report", "content": {"application/json": {"model": Report}}}},
 )
-def create_report(caller: CallerDep, body: Annotated[ReportIn, Body()]) -> Response[str]:
+def create_report(caller: CallerDep, body: Annotated[ReportIn, Body()]) -> Response[Report]:
     created = logic.create(caller, body)
-    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=created.model_dump_json())
+    return json_reply(201, created)
 
 
 @router.get("/api/reports/<report_id>", summary="One report")

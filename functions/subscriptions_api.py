@@ -3,16 +3,14 @@ subscription, and `GET /api/jobs/{id}`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel
 
-from shared.api.caller import Caller
-from shared.api.resolver import current_caller, new_resolver
+from shared.api.replies import CallerDep, json_reply
+from shared.api.resolver import new_resolver
 from shared.jobs import logic as jobs
 from shared.jobs.models import JobPage, JobReply, RunStarted
 from shared.observability import http_entry
@@ -26,17 +24,12 @@ from shared.subscriptions.models import (
 )
 
 router = Router()
-CallerDep = Annotated[Caller, Depends(current_caller)]
-
-
-def _json(status: int, model: BaseModel) -> Response[Any]:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=model)
 
 
 @router.post("/api/subscriptions", summary="Subscribe to a report", responses={201: {"description": "Created"}})
 def create(body: SubscriptionCreate, caller: CallerDep) -> Response[SubscriptionCreated]:
     created = logic.create(caller, body)
-    return _json(
+    return json_reply(
         201,
         SubscriptionCreated(subscriptionId=created.subscriptionId, status=created.status, nextRunAt=created.nextRunAt),
     )
@@ -70,7 +63,7 @@ def delete(subscription_id: str, caller: CallerDep) -> Response[str]:
 
 @router.post("/api/subscriptions/<subscription_id>/run", summary="Run the report now")
 def run(subscription_id: str, caller: CallerDep) -> Response[RunStarted]:
-    return _json(202, logic.run_now(caller, subscription_id))
+    return json_reply(202, logic.run_now(caller, subscription_id))
 
 
 @router.get("/api/subscriptions/<subscription_id>/jobs", summary="The subscription's jobs, newest first")
