@@ -86,6 +86,16 @@ class StorageConstruct(Construct):
                 for expiry in spec.expiries
             ]
             or None,
+            cors=[
+                aws_s3.CorsRule(
+                    allowed_methods=[aws_s3.HttpMethods.GET, aws_s3.HttpMethods.HEAD],
+                    allowed_origins=["*"],
+                    allowed_headers=["*"],
+                    max_age=3000,
+                )
+            ]
+            if spec.browser_downloads
+            else None,
             removal_policy=RemovalPolicy.RETAIN,
         )
 

@@ -65,6 +65,20 @@ def create_bucket(bucket: catalog.Bucket) -> None:
     s3 = client("s3")
     name = physical_name(bucket.id)
     s3.create_bucket(Bucket=name)
+    if bucket.browser_downloads:
+        s3.put_bucket_cors(
+            Bucket=name,
+            CORSConfiguration={
+                "CORSRules": [
+                    {
+                        "AllowedMethods": ["GET", "HEAD"],
+                        "AllowedOrigins": ["*"],
+                        "AllowedHeaders": ["*"],
+                        "MaxAgeSeconds": 3000,
+                    }
+                ]
+            },
+        )
     if bucket.expiries:
         s3.put_bucket_lifecycle_configuration(
             Bucket=name,

@@ -44,6 +44,8 @@ class Bucket:
     id: str
     env_var: str
     expiries: tuple[Expiry, ...] = ()
+    browser_downloads: bool = False
+    """Presigned GETs are fetched by the dashboard page from another origin: allow cross-origin GET (CORS)."""
 
 
 @dataclass(frozen=True)

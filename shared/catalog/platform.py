@@ -7,7 +7,12 @@ from shared.catalog.model import Bucket, Expiry, Function, Key, LakeTable, Queue
 
 IDEMPOTENCY = Table(id="idempotency", env_var="IDEMPOTENCY_TABLE", partition_key=Key("id"), ttl_attribute="expiration")
 
-REPORTS_BUCKET = Bucket(id="reports", env_var="REPORTS_BUCKET", expiries=(Expiry("exports/", 30), Expiry("work/", 7)))
+REPORTS_BUCKET = Bucket(
+    id="reports",
+    env_var="REPORTS_BUCKET",
+    expiries=(Expiry("exports/", 30), Expiry("work/", 7)),
+    browser_downloads=True,
+)
 """Report artifacts (`exports/`) and the pipeline's intermediate data (`work/`)."""
 DATA_LAKE_BUCKET = Bucket(id="data-lake", env_var="DATA_LAKE_BUCKET")
 ATHENA_RESULTS_BUCKET = Bucket(id="athena-results", env_var="ATHENA_RESULTS_BUCKET", expiries=(Expiry("", 7),))

@@ -163,3 +163,15 @@ def test_cfn_lint_finds_no_errors(synth: Synth, stack: str) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_only_the_reports_bucket_lets_a_browser_fetch_its_presigned_downloads(synth: Synth) -> None:
+    buckets = synth.stateful.find_resources("AWS::S3::Bucket")
+    with_cors = [
+        b["Properties"]["CorsConfiguration"]["CorsRules"]
+        for b in buckets.values()
+        if "CorsConfiguration" in b["Properties"]
+    ]
+    assert len(with_cors) == sum(1 for b in catalog.BUCKETS if b.browser_downloads) == 1
+    (rule,) = with_cors[0]
+    assert sorted(rule["AllowedMethods"]) == ["GET", "HEAD"]
