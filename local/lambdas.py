@@ -14,6 +14,9 @@ from shared.catalog import function_named
 Handler = Callable[[dict[str, Any], Any], Any]
 _lock = threading.Lock()
 _handlers: dict[str, Handler] = {}
+_environments: dict[str, threading.RLock] = {}
+"""One lock per function: like one Lambda execution environment, a handler runs one event at a time (powertools
+resolvers, loggers and metrics keep per-invocation state on module-level objects)."""
 
 
 def handler_of(function_name: str) -> Handler:
@@ -30,8 +33,12 @@ def invoke(function_name: str, event: dict[str, Any]) -> Any:
     """Run one function's handler on `event` with a fresh context; exceptions propagate."""
     name = function_name.rsplit(":function:", 1)[-1].split(":", 1)[0]
     spec = function_named(name)
-    context = LocalLambdaContext(function_name=name, memory_limit_in_mb=spec.memory_mb, timeout_s=spec.timeout_s)
-    return handler_of(name)(event, context)
+    handler = handler_of(name)
+    with _lock:
+        environment = _environments.setdefault(name, threading.RLock())
+    with environment:
+        context = LocalLambdaContext(function_name=name, memory_limit_in_mb=spec.memory_mb, timeout_s=spec.timeout_s)
+        return handler(event, context)
 
 
 def moto_invoke(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 
 from local.runtime import LocalRuntime
 from shared.catalog.notifications import HARVESTER_QUEUE
-from shared.notifications import registrations, store
+from shared.notifications import registrations, sending, store
+from shared.notifications.models import NotificationRequest
 from shared.settings import reset_settings
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
@@ -76,6 +77,16 @@ def test_fifty_concurrent_posts_of_one_id_make_one_record_and_one_send(api: ApiC
     record = store.get(body["id"])
     assert record is not None
     assert len(record.reports) == 4
+
+
+def test_fifty_racing_sends_of_one_id_in_separate_environments_make_one_record(clean: LocalRuntime) -> None:
+    """The local API runs one request per function at a time, as one Lambda environment does; in AWS many
+    environments race, so race the domain call itself: the conditional put lets exactly one through."""
+    request = NotificationRequest.model_validate(notification_body())
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        replies = list(pool.map(lambda _: sending.send(request, datetime.now(UTC)), range(50)))
+    assert sum(1 for r in replies if not r.duplicate) == 1
+    assert len(queue_messages(HARVESTER_QUEUE)) == 16
 
 
 def test_dry_runs_expire_sooner(api: ApiClient) -> None:
