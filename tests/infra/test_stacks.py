@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,23 @@ def test_only_the_reports_bucket_lets_a_browser_fetch_its_presigned_downloads(sy
     assert len(with_cors) == sum(1 for b in catalog.BUCKETS if b.browser_downloads) == 1
     (rule,) = with_cors[0]
     assert sorted(rule["AllowedMethods"]) == ["GET", "HEAD"]
+
+
+def test_each_dead_letter_queue_has_its_own_alarm(synth: Synth) -> None:
+    queues = synth.stateful.find_resources("AWS::SQS::Queue")
+    redrive_targets = {
+        q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        for q in queues.values()
+        if "RedrivePolicy" in q["Properties"]
+    }
+    dead_letter_queues = redrive_targets | {
+        logical_id
+        for logical_id in queues
+        if any(f"Queue{q.id}".replace("-", "") in logical_id for q in catalog.QUEUES if q.dlq_env_var is None)
+    }
+    alarmed = json.dumps(synth.stateless.find_resources("AWS::CloudWatch::Alarm"))
+    for logical_id in dead_letter_queues:
+        assert logical_id in alarmed, f"no alarm watches the dead-letter queue {logical_id}"
+    assert len(dead_letter_queues) == len([q for q in catalog.QUEUES if q.dlq_env_var]) + len(
+        [q for q in catalog.QUEUES if q.dlq_env_var is None]
+    )
