@@ -115,56 +115,66 @@ def mark_delivered(
     )
 
 
-def mark_failed(tenant_id: str, delivery_id: str, error: str, retryable: bool, now: str) -> DeliveryRecord | None:
+def mark_failed(
+    tenant_id: str, delivery_id: str, error: str, retryable: bool, now: str, seen_updated_at: str | None = None
+) -> DeliveryRecord | None:
+    """`sending` → `failed` with the error; with `seen_updated_at`, only if nothing touched it since it was seen."""
+    condition = "#status = :sending"
+    values: dict[str, Any] = {
+        ":failed": "failed",
+        ":error": error[:1000],
+        ":retryable": retryable,
+        ":now": now,
+        ":sending": "sending",
+    }
+    if seen_updated_at is not None:
+        condition += " AND updatedAt = :seen"
+        values[":seen"] = seen_updated_at
     return _update(
         tenant_id,
         delivery_id,
         UpdateExpression="SET #status = :failed, lastError = :error, retryable = :retryable, updatedAt = :now",
-        ConditionExpression="#status = :sending",
+        ConditionExpression=condition,
         ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={
-            ":failed": "failed",
-            ":error": error[:1000],
-            ":retryable": retryable,
-            ":now": now,
-            ":sending": "sending",
-        },
+        ExpressionAttributeValues=values,
     )
 
 
-def list_for_job(job_id: str) -> list[DeliveryRecord]:
-    """Every delivery of a job, through `job-index`."""
-    params: dict[str, Any] = {
-        "IndexName": "job-index",
-        "KeyConditionExpression": "jobId = :job",
-        "ExpressionAttributeValues": {":job": job_id},
-    }
+def _query(params: dict[str, Any], limit: int | None = None) -> list[DeliveryRecord]:
+    """Every page of a query (or the first `limit` records), as records."""
     found: list[DeliveryRecord] = []
-    while True:
-        page = _table().query(**params)
-        found += [DeliveryRecord.model_validate(from_item(i)) for i in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
-            return found
-        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-def list_stale(status: DeliveryStatus, before: str, limit: int = 100) -> list[DeliveryRecord]:
-    """Deliveries in `status` last updated before `before` (oldest first), through `status-index`; at most `limit`."""
-    params: dict[str, Any] = {
-        "IndexName": "status-index",
-        "KeyConditionExpression": "#status = :status AND updatedAt < :before",
-        "ExpressionAttributeNames": {"#status": "status"},
-        "ExpressionAttributeValues": {":status": status, ":before": before},
-        "Limit": limit,
-    }
-    found: list[DeliveryRecord] = []
-    while len(found) < limit:
+    while limit is None or len(found) < limit:
         page = _table().query(**params)
         found += [DeliveryRecord.model_validate(from_item(i)) for i in page.get("Items", [])]
         if "LastEvaluatedKey" not in page:
             break
-        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    return found[:limit]
+        params = {**params, "ExclusiveStartKey": page["LastEvaluatedKey"]}
+    return found if limit is None else found[:limit]
+
+
+def list_for_job(job_id: str) -> list[DeliveryRecord]:
+    """Every delivery of a job, through `job-index`."""
+    return _query(
+        {
+            "IndexName": "job-index",
+            "KeyConditionExpression": "jobId = :job",
+            "ExpressionAttributeValues": {":job": job_id},
+        }
+    )
+
+
+def list_stale(status: DeliveryStatus, before: str, limit: int = 100) -> list[DeliveryRecord]:
+    """Deliveries in `status` last updated before `before` (oldest first), through `status-index`; at most `limit`."""
+    return _query(
+        {
+            "IndexName": "status-index",
+            "KeyConditionExpression": "#status = :status AND updatedAt < :before",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":status": status, ":before": before},
+            "Limit": limit,
+        },
+        limit,
+    )
 
 
 def reclaim(tenant_id: str, delivery_id: str, seen_updated_at: str, now: str) -> DeliveryRecord | None:
@@ -182,18 +192,4 @@ def reclaim(tenant_id: str, delivery_id: str, seen_updated_at: str, now: str) ->
 
 def abandon(tenant_id: str, delivery_id: str, seen_updated_at: str, error: str, now: str) -> DeliveryRecord | None:
     """A stale `sending` that must not be sent again → failed (not retryable) with why; None when it moved."""
-    return _update(
-        tenant_id,
-        delivery_id,
-        UpdateExpression="SET #status = :failed, lastError = :error, retryable = :no, updatedAt = :now",
-        ConditionExpression="#status = :sending AND updatedAt = :seen",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={
-            ":failed": "failed",
-            ":error": error[:1000],
-            ":no": False,
-            ":now": now,
-            ":sending": "sending",
-            ":seen": seen_updated_at,
-        },
-    )
+    return mark_failed(tenant_id, delivery_id, error, False, now, seen_updated_at)
