@@ -6,13 +6,23 @@ from __future__ import annotations
 from shared.catalog.model import Bucket, Column, Expiry, Function, Grant, Index, Key, LakeTable, Queue, Table
 from shared.catalog.platform import IDEMPOTENCY
 
+BY_TYPE = Index("sentTime-index", Key("type"), Key("sentTime"))
+"""Every record of a type by send time (dry runs included)."""
+LIVE_BY_TYPE = Index("live-sentTime-index", Key("liveType"), Key("sentTime"))
+"""Sparse: `liveType` is written only on records that are not dry runs, so dry runs are never read."""
+BY_DAY = Index("sentDay-index", Key("sentDay"), Key("sentTime"))
+"""Every record of a UTC day (`sentDay` = YYYY-MM-DD) by send time: all types in one Query per day."""
+LIVE_BY_DAY = Index("live-sentDay-index", Key("liveDay"), Key("sentTime"))
+"""Sparse: `liveDay` is written only on records that are not dry runs."""
+
 NOTIFICATIONS = Table(
     id="notifications",
     env_var="NOTIFICATIONS_TABLE",
     partition_key=Key("id"),
-    indexes=(Index("sentTime-index", Key("type"), Key("sentTime")),),
+    indexes=(BY_TYPE, LIVE_BY_TYPE, BY_DAY, LIVE_BY_DAY),
     ttl_attribute="ttl",
 )
+"""A report query reads the one index whose partition holds exactly what it asks for, so no item is read and dropped."""
 REGISTRATIONS = Table(
     id="device-registrations",
     env_var="DEVICE_REGISTRATIONS_TABLE",

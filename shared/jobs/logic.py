@@ -17,6 +17,7 @@ from shared.jobs.models import (
     DeliveryStatusReply,
     ExportSpec,
     Job,
+    JobError,
     JobKind,
     JobPage,
     JobReply,
@@ -135,8 +136,18 @@ def rerun(caller: Caller, job_id: str) -> RunStarted:
         raise NotFound(f"no job {job_id}: it was deleted")
     if job.status != "failed":
         raise Conflict(f"job {job_id} is {job.status}; only a failed job can be run again")
-    start_job(job)
-    return RunStarted(jobId=job.jobId, status=job.status, scheduledFor=job.scheduledFor)
+    requeued = store.requeue(job.tenantId, job.jobId, clock.iso(clock.now()))
+    if requeued is None:
+        raise Conflict(f"job {job_id} is no longer failed: another request ran it again")
+    try:
+        start_job(requeued)
+    except Exception:
+        cause = "the rerun could not be started; retry it"
+        store.fail(
+            job.tenantId, job.jobId, JobError(step="start", cause=cause, error="StartFailed"), clock.iso(clock.now())
+        )
+        raise
+    return RunStarted(jobId=requeued.jobId, status=requeued.status, scheduledFor=requeued.scheduledFor)
 
 
 def get(caller: Caller, job_id: str) -> Job:

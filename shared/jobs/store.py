@@ -77,6 +77,20 @@ def claim(tenant_id: str, job_id: str, now: str) -> Job | None:
     return None
 
 
+def requeue(tenant_id: str, job_id: str, now: str) -> Job | None:
+    """failed → pending for a rerun (attempt + 1, the error cleared); None if it is not failed (or was deleted)."""
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression=(
+            "SET #status = :pending, updatedAt = :now, attempt = attempt + :one REMOVE #error, completedAt"
+        ),
+        ConditionExpression="#status = :failed AND attribute_not_exists(deletedAt)",
+        ExpressionAttributeNames={"#status": "status", "#error": "error"},
+        ExpressionAttributeValues={":pending": "pending", ":failed": "failed", ":now": now, ":one": 1},
+    )
+
+
 def set_step(tenant_id: str, job_id: str, step: str, now: str) -> Job | None:
     """Record the step reached; None when the job is no longer processing (failed or finished meanwhile)."""
     return _update(

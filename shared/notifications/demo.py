@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared import clock
-from shared.aws import client, resource
+from shared.aws import client
 from shared.catalog import resource_by_id
-from shared.catalog.notifications import NOTIFICATION_RECEIVED, NOTIFICATIONS
-from shared.notifications import logic
+from shared.catalog.notifications import NOTIFICATION_RECEIVED
+from shared.notifications import logic, store
 from shared.notifications.models import (
     PLATFORMS,
     NotificationReport,
@@ -130,11 +130,7 @@ def log_objects(events: Iterable[dict[str, Any]], files_per_hour: int = 2) -> di
 
 def put_records(records: Iterable[NotificationReport]) -> Iterator[NotificationReport]:
     """Write the records (yielding each, for progress output)."""
-    table = resource("dynamodb").Table(get_settings().name_of(NOTIFICATIONS))
-    with table.batch_writer() as batch:
-        for record in records:
-            batch.put_item(Item=record.model_dump(mode="json", exclude_none=True))
-            yield record
+    return store.put_many(records)
 
 
 def put_logs(objects: dict[str, bytes]) -> Iterator[str]:

@@ -9,7 +9,7 @@ from shared.aws import client
 from shared.catalog import resource_by_id
 from shared.catalog.notifications import NOTIFICATION_REPORTS
 from shared.notifications import logic, store
-from shared.notifications.models import NotificationReport, NotificationType
+from shared.notifications.models import NotificationReport
 from shared.settings import get_settings
 
 
@@ -18,19 +18,16 @@ def extract_key(day: date) -> str:
 
 
 def records_of_day(day: date, page_size: int) -> tuple[list[NotificationReport], int]:
-    """Every record sent on `day` (dry runs included, flagged), reading each type's GSI range to its last page."""
+    """Every record sent on `day` (dry runs included, flagged): the day's partition of the by-day index, every page."""
     since, until = logic.day_bounds(day)
-    query = store.SentQuery(since, until, include_dry_run=True, newest_first=False)
+    feed = logic.feed_for(None, True, since, until, newest_first=False)
+    reader = store.FeedReader(feed)
     records: list[NotificationReport] = []
-    for type_ in NotificationType:
-        position: dict[str, str] | None = None
-        more = True
-        while more:
-            items, more = query.page(type_, position, page_size)
-            records.extend(items)
-            if items:
-                position = logic.index_key(items[-1])
-    return records, query.queries
+    position: logic.Position | None = logic.decode_cursor(None, feed)
+    while position:
+        items, position = logic.read_page(feed, position, page_size, reader.read)
+        records.extend(items)
+    return records, reader.queries
 
 
 def extract_day(day: date) -> dict[str, Any]:

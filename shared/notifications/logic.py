@@ -1,17 +1,19 @@
-"""The notification-report use cases without I/O: records, send requests, windows, date ranges, cursors, merging."""
+"""The notification-report use cases without I/O: records, send requests, windows, date ranges, feeds, cursors."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
-import heapq
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shared import clock
+from shared.catalog.model import Index
+from shared.catalog.notifications import BY_DAY, BY_TYPE, LIVE_BY_DAY, LIVE_BY_TYPE
 from shared.errors import InvalidInput
 from shared.notifications.models import (
     PLATFORMS,
@@ -157,103 +159,116 @@ def day_bounds(day: date) -> tuple[str, str]:
     )
 
 
-# Cursors: base64 of JSON {type: last key read | null (not started) | "done"}.
-
-Cursor = dict[str, dict[str, str] | str | None]
-DONE = "done"
+# Feeds: the index that answers a report query exactly, positions in it, and the opaque cursor of a position.
 
 
-def encode_cursor(cursor: Cursor) -> str:
-    return base64.urlsafe_b64encode(json.dumps(cursor, sort_keys=True, separators=(",", ":")).encode()).decode()
+@dataclass(frozen=True)
+class Feed:
+    """A report query as index reads: the partitions of `index` in reading order, each read between `since` and
+    `until` (stored timestamps, both included)."""
+
+    index: Index
+    partitions: tuple[str, ...]
+    since: str
+    until: str
+    newest_first: bool = True
+
+    @property
+    def query(self) -> str:
+        """What a cursor must have come from: the index, and the type for a by-type feed."""
+        by_day = self.index in (BY_DAY, LIVE_BY_DAY)
+        return self.index.name if by_day else f"{self.index.name}/{self.partitions[0]}"
 
 
-def decode_cursor(text: str | None, types: list[NotificationType]) -> Cursor:
-    """The per-type positions of a cursor from a previous page; InvalidInput if it is not one of ours."""
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts: a partition of the feed and the last key read in it (None: from its beginning)."""
+
+    partition: str
+    key: dict[str, str] | None = None
+
+
+def feed_for(
+    type_: NotificationType | None, include_dry_run: bool, since: str, until: str, newest_first: bool = True
+) -> Feed:
+    """A type reads its partition of the by-type index; no type reads the by-day index a day at a time. Without dry
+    runs the sparse `live` index of either is read, which holds no dry run, so nothing read is ever dropped."""
+    if type_:
+        return Feed(BY_TYPE if include_dry_run else LIVE_BY_TYPE, (type_.value,), since, until, newest_first)
+    first, last = date.fromisoformat(since[:10]), date.fromisoformat(until[:10])
+    days = tuple((first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1))
+    return Feed(
+        BY_DAY if include_dry_run else LIVE_BY_DAY, days[::-1] if newest_first else days, since, until, newest_first
+    )
+
+
+def index_attributes(record: NotificationReport) -> dict[str, str]:
+    """The attributes the report indexes are keyed on besides `type` and `sentTime`; a dry run has no `live` ones."""
+    day = record.sentTime[:10]
+    attributes = {BY_DAY.partition_key.name: day}
+    if not record.dry_run:
+        attributes[LIVE_BY_TYPE.partition_key.name] = record.type.value
+        attributes[LIVE_BY_DAY.partition_key.name] = day
+    return attributes
+
+
+def encode_cursor(feed: Feed, position: Position) -> str:
+    body = {"query": feed.query, "partition": position.partition, "key": position.key}
+    return base64.urlsafe_b64encode(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(text: str | None, feed: Feed) -> Position:
+    """The position a cursor from a previous page points at (the feed's start without one); InvalidInput if the
+    cursor is not ours or belongs to another query."""
     if not text:
-        return {t.value: None for t in types}
+        return Position(feed.partitions[0])
     try:
         raw = json.loads(base64.urlsafe_b64decode(text.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise InvalidInput("the cursor is not one this API returned; start again without it") from None
-    if not isinstance(raw, dict) or set(raw) != {t.value for t in types}:
-        raise InvalidInput("the cursor belongs to a query with other types; start again without it")
-    for value in raw.values():
-        if not (
-            value is None or value == DONE or (isinstance(value, dict) and {"id", "type", "sentTime"} <= set(value))
-        ):
-            raise InvalidInput("the cursor is not one this API returned; start again without it")
-    return raw
+    if not isinstance(raw, dict) or set(raw) != {"query", "partition", "key"}:
+        raise InvalidInput("the cursor is not one this API returned; start again without it")
+    if raw["query"] != feed.query:
+        raise InvalidInput("the cursor belongs to a query with another type or dry-run choice; start again without it")
+    if raw["partition"] not in feed.partitions:
+        raise InvalidInput("the cursor points outside this query's date range; start again without it")
+    key = raw["key"]
+    partition_key = feed.index.partition_key.name
+    if key is not None and not (
+        isinstance(key, dict)
+        and set(key) == {"id", "sentTime", partition_key}
+        and all(isinstance(v, str) for v in key.values())
+        and key[partition_key] == raw["partition"]
+    ):
+        raise InvalidInput("the cursor is not one this API returned; start again without it")
+    return Position(raw["partition"], key)
 
 
-def index_key(item: NotificationReport) -> dict[str, str]:
-    """The GSI position of an item (table key plus index key): where the next query of its type starts."""
-    return {"id": item.id, "type": item.type.value, "sentTime": item.sentTime}
+PartitionReader = Callable[[str, dict[str, str] | None, int], tuple[list[NotificationReport], dict[str, str] | None]]
+"""(partition, start after this key, at most n) -> (items in feed order, the last key read if more may follow)."""
 
 
-PageFetcher = Callable[[NotificationType, dict[str, str] | None, int], tuple[list[NotificationReport], bool]]
-"""(type, start after this key, at most n) -> (items newest first, whether more may follow)."""
+def read_page(
+    feed: Feed, start: Position, limit: int, read: PartitionReader
+) -> tuple[list[NotificationReport], Position | None]:
+    """Up to `limit` items from `start` on, partition after partition, and where the next page starts (None: the end).
 
-
-def merged_page(
-    types: list[NotificationType], cursor: Cursor, limit: int, fetch: PageFetcher
-) -> tuple[list[NotificationReport], Cursor]:
-    """Newest-first merge of one stream per type, taking `limit` items; each type's position moves past what it gave.
-
-    Streams are read lazily: a type is asked for more only when its buffered items are used up."""
-    streams = {t: _Stream(t, cursor.get(t.value), fetch) for t in types}
-    share = max(1, -(-limit // max(1, len(types))))
-    heap: list[tuple[_Newest, str]] = []
-    for stream in streams.values():
-        stream.refill(share)
-        if stream.buffer:
-            heapq.heappush(heap, (_Newest(stream.buffer[0]), stream.type.value))
-    taken: list[NotificationReport] = []
-    while heap and len(taken) < limit:
-        _, type_value = heapq.heappop(heap)
-        stream = streams[NotificationType(type_value)]
-        item = stream.buffer.pop(0)
-        taken.append(item)
-        stream.position = index_key(item)
-        if not stream.buffer:
-            stream.refill(limit - len(taken))
-        if stream.buffer:
-            heapq.heappush(heap, (_Newest(stream.buffer[0]), type_value))
-    return taken, {t.value: s.next_position() for t, s in streams.items()}
-
-
-class _Newest:
-    """Heap order: newest sentTime first, then id descending (a total order, so pages never overlap)."""
-
-    def __init__(self, item: NotificationReport) -> None:
-        self.key = (item.sentTime, item.id)
-
-    def __lt__(self, other: _Newest) -> bool:
-        return self.key > other.key
-
-
-class _Stream:
-    def __init__(self, type_: NotificationType, start: dict[str, str] | str | None, fetch: PageFetcher) -> None:
-        self.type = type_
-        self.fetch = fetch
-        self.position: dict[str, str] | None = start if isinstance(start, dict) else None
-        self.exhausted = start == DONE
-        self.more = not self.exhausted
-        self.buffer: list[NotificationReport] = []
-
-    def refill(self, want: int) -> None:
-        if not self.more or want <= 0:
-            return
-        items, self.more = self.fetch(self.type, self.position, want)
-        self.buffer.extend(items)
-
-    def next_position(self) -> dict[str, str] | str | None:
-        if not self.buffer and not self.more:
-            return DONE
-        return self.position
-
-
-def is_done(cursor: Cursor) -> bool:
-    return all(value == DONE for value in cursor.values())
+    Every read asks for just the items still wanted, so no item is read twice, on this page or the next."""
+    found: list[NotificationReport] = []
+    first = feed.partitions.index(start.partition)
+    key = start.key
+    for offset, partition in enumerate(feed.partitions[first:], start=first):
+        while True:
+            items, key = read(partition, key, limit - len(found))
+            found.extend(items)
+            if key is None:
+                break
+            if len(found) >= limit:
+                return found, Position(partition, key)
+        if len(found) >= limit:
+            following = offset + 1
+            return found, Position(feed.partitions[following]) if following < len(feed.partitions) else None
+    return found, None
 
 
 def report_row(record: NotificationReport) -> dict[str, Any]:

@@ -25,13 +25,10 @@ def list_reports(
     cursor: str | None,
     now: datetime,
 ) -> ReportPage:
-    """A page of the range's records (one GSI query per type, merged newest first) and the cursor of the next."""
+    """A page of the range's records newest first, read from the one index that holds just them, and the next cursor."""
     start, end = logic.report_range(since, until, now)
-    types = [type_] if type_ else list(NotificationType)
-    position = logic.decode_cursor(cursor, types)
-    if logic.is_done(position):
-        return ReportPage(items=[], cursor=None)
-    query = store.SentQuery(start, end, include_dry_run)
-    items, following = logic.merged_page(types, position, limit, query.page)
-    next_cursor = None if logic.is_done(following) else logic.encode_cursor(following)
-    return ReportPage(items=items, cursor=next_cursor, itemsRead=query.items_read)
+    feed = logic.feed_for(type_, include_dry_run, start, end)
+    reader = store.FeedReader(feed)
+    items, following = logic.read_page(feed, logic.decode_cursor(cursor, feed), limit, reader.read)
+    next_cursor = logic.encode_cursor(feed, following) if following else None
+    return ReportPage(items=items, cursor=next_cursor, itemsRead=reader.items_read)

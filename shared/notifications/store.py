@@ -1,20 +1,20 @@
-"""DynamoDB access for notification reports: the record, its sender results and received counts, the GSI queries."""
+"""DynamoDB access for notification reports: the record, its sender results and received counts, the index reads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from shared.aws import resource
 from shared.catalog.notifications import NOTIFICATIONS
 from shared.errors import Conflict
-from shared.notifications.models import NotificationReport, NotificationType, PlatformCounts, SenderResult
+from shared.notifications.logic import Feed, index_attributes
+from shared.notifications.models import NotificationReport, PlatformCounts, SenderResult
 from shared.settings import get_settings
-
-INDEX = NOTIFICATIONS.indexes[0].name
 
 
 class AlreadyRecorded(Conflict):
@@ -46,17 +46,30 @@ def get(notification_id: str) -> NotificationReport | None:
     return _record(item) if item else None
 
 
+def stored_item(record: NotificationReport) -> dict[str, Any]:
+    """The item of a record: its fields and the keys of the report indexes it belongs to."""
+    return record.model_dump(mode="json", exclude_none=True) | index_attributes(record)
+
+
 def put_new(record: NotificationReport) -> None:
     """Create the record unless the id exists; AlreadyRecorded if another request won the race."""
     try:
         _table().put_item(
-            Item=record.model_dump(mode="json", exclude_none=True),
+            Item=stored_item(record),
             ConditionExpression="attribute_not_exists(id)",
         )
     except ClientError as error:
         if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
             raise AlreadyRecorded(f"notification {record.id} is already recorded") from None
         raise
+
+
+def put_many(records: Iterable[NotificationReport]) -> Iterator[NotificationReport]:
+    """Write records unconditionally in batches (demo and benchmark loads), yielding each as it is queued."""
+    with _table().batch_writer() as batch:
+        for record in records:
+            batch.put_item(Item=stored_item(record))
+            yield record
 
 
 def append_reports(notification_id: str, results: list[SenderResult]) -> None:
@@ -92,44 +105,29 @@ def set_events(notification_id: str, counts: PlatformCounts, start: str, end: st
     return True
 
 
-class SentQuery:
-    """Queries of the `sentTime-index` GSI for one range, newest first; counts the items DynamoDB read."""
+class FeedReader:
+    """Reads the partitions of a report feed's index; counts the items DynamoDB read and the queries made."""
 
-    def __init__(self, since: str, until: str, include_dry_run: bool, newest_first: bool = True) -> None:
-        self.since = since
-        self.until = until
-        self.include_dry_run = include_dry_run
-        self.newest_first = newest_first
+    def __init__(self, feed: Feed) -> None:
+        self.feed = feed
         self.items_read = 0
         self.queries = 0
 
-    def page(
-        self, type_: NotificationType, start_after: dict[str, str] | None, want: int
-    ) -> tuple[list[NotificationReport], bool]:
-        """Up to `want` records of `type_` after `start_after`; True as second value if more may follow.
-
-        Pages with Limit=`want - found` until enough items passed the dry-run filter, so the returned position
-        (the last item) is exact and the next query starts right after it."""
-        found: list[NotificationReport] = []
-        start = start_after
-        while len(found) < want:
-            params: dict[str, Any] = {
-                "IndexName": INDEX,
-                "KeyConditionExpression": Key("type").eq(type_.value) & Key("sentTime").between(self.since, self.until),
-                "ScanIndexForward": not self.newest_first,
-                "Limit": want - len(found),
-            }
-            if not self.include_dry_run:
-                params["FilterExpression"] = Attr("notification.dryRun").not_exists() | Attr("notification.dryRun").eq(
-                    False
-                )
-            if start:
-                params["ExclusiveStartKey"] = start
-            reply = _table().query(**params)
-            self.queries += 1
-            self.items_read += int(reply.get("ScannedCount", 0))
-            found.extend(_record(item) for item in reply.get("Items", []))
-            start = reply.get("LastEvaluatedKey")
-            if not start:
-                return found, False
-        return found, True
+    def read(
+        self, partition: str, start_after: dict[str, str] | None, limit: int
+    ) -> tuple[list[NotificationReport], dict[str, str] | None]:
+        """Up to `limit` records of `partition` in the feed's range and order; the last key read if more may follow."""
+        feed = self.feed
+        params: dict[str, Any] = {
+            "IndexName": feed.index.name,
+            "KeyConditionExpression": Key(feed.index.partition_key.name).eq(partition)
+            & Key("sentTime").between(feed.since, feed.until),
+            "ScanIndexForward": not feed.newest_first,
+            "Limit": limit,
+        }
+        if start_after:
+            params["ExclusiveStartKey"] = start_after
+        reply = _table().query(**params)
+        self.queries += 1
+        self.items_read += int(reply.get("ScannedCount", 0))
+        return [_record(item) for item in reply.get("Items", [])], reply.get("LastEvaluatedKey")

@@ -30,7 +30,23 @@ def test_every_catalogued_table_has_pitr_kms_ttl_and_its_indexes(synth: Synth) -
             expected["TimeToLiveSpecification"] = {"AttributeName": spec.ttl_attribute, "Enabled": True}
         if spec.indexes:
             expected["GlobalSecondaryIndexes"] = Match.array_with(
-                [Match.object_like({"IndexName": index.name}) for index in spec.indexes]
+                [
+                    Match.object_like(
+                        {
+                            "IndexName": index.name,
+                            "KeySchema": [
+                                {"AttributeName": index.partition_key.name, "KeyType": "HASH"},
+                                *(
+                                    [{"AttributeName": index.sort_key.name, "KeyType": "RANGE"}]
+                                    if index.sort_key
+                                    else []
+                                ),
+                            ],
+                            "Projection": {"ProjectionType": "ALL"},
+                        }
+                    )
+                    for index in spec.indexes
+                ]
             )
         synth.stateful.has_resource_properties("AWS::DynamoDB::Table", expected)
     for table in tables.values():

@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 
 from shared import clock
-from shared.notifications import demo
-from shared.notifications.models import NotificationReport
+from shared.notifications import demo, reports
+from shared.notifications.models import NotificationReport, NotificationType
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
 
@@ -68,6 +68,16 @@ def test_paging_without_a_type_loses_and_repeats_nothing(api: ApiClient, records
     assert pages >= len(expected) // 7
 
 
+def test_a_page_can_end_on_a_day_boundary_and_the_next_starts_on_the_day_before(
+    api: ApiClient, records: list[NotificationReport]
+) -> None:
+    today = [r for r in records if r.sentTime[:10] == "2026-11-20" and r.sentTime <= clock.iso(NOW)]
+    first = api.get(f"/api/notifications?includeDryRun=true&from=2026-11-18&until={clock.iso(NOW)}&limit={len(today)}")
+    assert [i["id"] for i in first.json["items"]] == _expected(today, NOW - timedelta(days=1), NOW)
+    items, _ = _all_pages(api, f"includeDryRun=true&from=2026-11-18&until={clock.iso(NOW)}&limit={len(today)}")
+    assert [i["id"] for i in items] == _expected(records, datetime(2026, 11, 18, tzinfo=UTC), NOW)
+
+
 def test_paging_one_type_with_dry_runs_filtered(api: ApiClient, records: list[NotificationReport]) -> None:
     items, _ = _all_pages(api, "type=news&limit=3&from=2026-11-12&until=2026-11-18")
     since, until = datetime(2026, 11, 12, tzinfo=UTC), datetime(2026, 11, 18, 23, 59, 59, 999000, tzinfo=UTC)
@@ -89,6 +99,39 @@ def test_a_range_given_as_date_times(api: ApiClient, records: list[NotificationR
     since, until = NOW - timedelta(hours=30), NOW - timedelta(hours=6)
     reply = api.get(f"/api/notifications?from={clock.iso(since)}&until={clock.iso(until)}&limit=200")
     assert [i["id"] for i in reply.json["items"]] == _expected(records, since, until, dryRun=False)
+
+
+@pytest.mark.parametrize("type_", [NotificationType.NEWS, None])
+@pytest.mark.parametrize("include_dry_run", [True, False])
+def test_every_page_reads_only_the_items_it_returns(
+    api: ApiClient, records: list[NotificationReport], type_: NotificationType | None, include_dry_run: bool
+) -> None:
+    cursor: str | None = None
+    returned: list[str] = []
+    while True:
+        page = reports.list_reports(type_, None, None, include_dry_run, 10, cursor, NOW)
+        assert page.itemsRead == len(page.items)
+        returned.extend(i.id for i in page.items)
+        if page.cursor is None:
+            break
+        cursor = page.cursor
+    match: dict[str, object] = {} if include_dry_run else {"dryRun": False}
+    if type_:
+        match["type"] = type_.value
+    assert returned == _expected(records, NOW - timedelta(days=7), NOW, **match)
+
+
+def test_a_cursor_only_continues_its_own_query(api: ApiClient, records: list[NotificationReport]) -> None:
+    cursor = api.get("/api/notifications?type=news&limit=2").json["cursor"]
+    assert api.get(f"/api/notifications?type=news&limit=2&cursor={quote(cursor)}").status == 200
+    for other in ("type=content", "", "type=news&includeDryRun=true"):
+        reply = api.get(f"/api/notifications?{other}&limit=2&cursor={quote(cursor)}")
+        assert reply.status == 400, other
+        assert "another type or dry-run choice" in reply.json["message"]
+    untyped = api.get("/api/notifications?limit=2").json["cursor"]
+    reply = api.get(f"/api/notifications?from=2026-10-01&until=2026-10-05&cursor={quote(untyped)}")
+    assert reply.status == 400
+    assert "outside this query's date range" in reply.json["message"]
 
 
 @pytest.mark.parametrize(

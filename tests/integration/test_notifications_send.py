@@ -101,6 +101,21 @@ def test_dry_runs_expire_sooner(api: ApiClient) -> None:
         assert abs(record.ttl - sent - days * 86400) <= 1
 
 
+def test_a_sent_notification_is_reported_and_a_dry_run_only_on_request(api: ApiClient) -> None:
+    live, dry = notification_body(type="news"), notification_body(type="news", dryRun=True)
+    for body in (live, dry):
+        reply = api.post("/api/notifications", body)
+        assert (reply.status, reply.json["duplicate"]) == (200, False)
+    for query, expected in (
+        ("", {live["id"]}),
+        ("?type=news", {live["id"]}),
+        ("?includeDryRun=true", {live["id"], dry["id"]}),
+        ("?type=news&includeDryRun=true", {live["id"], dry["id"]}),
+    ):
+        reply = api.get(f"/api/notifications{query}")
+        assert {i["id"] for i in reply.json["items"]} == expected, query
+
+
 def test_only_an_admin_or_the_send_scope_may_send(api: ApiClient, token: TokenFactory) -> None:
     body = notification_body()
     refused = api.post("/api/notifications", body, token=token(role="user"))

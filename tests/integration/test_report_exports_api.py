@@ -4,21 +4,25 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from local.runtime import LocalRuntime
 from shared import clock
+from shared.api.caller import Caller
 from shared.aws import client, resource
 from shared.catalog.platform import REPORTS_BUCKET
 from shared.catalog.reports import REPORT_DEFINITIONS
+from shared.errors import Conflict
+from shared.jobs import logic as jobs
 from shared.reports.defaults import USAGE_SUMMARY_ID, ensure_usage_summary
 from shared.settings import get_settings
 from tests.conftest import TokenFactory
 from tests.support.analytics import NOW, load_small_lake
 from tests.support.api_client import ApiClient
-from tests.support.pipeline import wait_for_executions
+from tests.support.pipeline import executions, wait_for_executions
 
 SCHEDULES = "/api/reports/schedules"
 EXPORTS = "/api/reports/exports"
@@ -250,6 +254,11 @@ def test_only_a_failed_export_is_retried_and_then_completes(lake: LocalRuntime, 
     _set_query(good)
     retried = api.post(f"{EXPORTS}/{export_id}/retry")
     assert retried.status == 202, retried.body
+    assert retried.json["status"] != "failed", "the reply and the history show the retry at once"
+    assert api.get(f"{EXPORTS}/{export_id}").json["status"] != "failed"
+    again = api.post(f"{EXPORTS}/{export_id}/retry")
+    assert again.status == 409, "a second click does not start a second run"
+    assert "no longer failed" in again.json["message"] or "only a failed job" in again.json["message"]
     done = wait_for_export(api, export_id)
     assert done["status"] == "completed"
     assert done["error_message"] is None
@@ -260,3 +269,26 @@ def test_only_a_failed_export_is_retried_and_then_completes(lake: LocalRuntime, 
 def table_query() -> str:
     table = resource("dynamodb").Table(get_settings().name_of(REPORT_DEFINITIONS))
     return str(table.get_item(Key={"tenant_id": "acme", "report_id": USAGE_SUMMARY_ID})["Item"]["query"])
+
+
+def test_racing_retries_of_a_failed_export_start_one_run(lake: LocalRuntime, api: ApiClient) -> None:
+    good = table_query()
+    _set_query('{"table":"no_such_table"}')
+    export_id = api.post(EXPORTS, {"report_id": USAGE_SUMMARY_ID, "format": "csv"}).json["id"]
+    assert wait_for_export(api, export_id)["status"] == "failed"
+    _set_query(good)
+    admin = Caller(sub="admin-1", tenant="acme", roles=("admin",))
+    runs = len(executions())
+
+    def retry(_: int) -> str:
+        try:
+            return jobs.rerun(admin, export_id).status
+        except Conflict:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(retry, range(8)))
+    assert sorted(outcomes) == ["pending"] + ["refused"] * 7
+    assert len(executions()) == runs + 1
+    done = wait_for_export(api, export_id)
+    assert done["status"] == "completed"

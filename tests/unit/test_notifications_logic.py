@@ -1,4 +1,4 @@
-"""Notification-report logic: windows, ranges, cursors, the k-way merge, the count SQL, batched sends."""
+"""Notification-report logic: windows, ranges, feeds and cursors, paging across days, the count SQL, batched sends."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from shared.catalog.notifications import BY_DAY, BY_TYPE, LIVE_BY_DAY, LIVE_BY_TYPE
 from shared.errors import InvalidInput
 from shared.notifications import logic
 from shared.notifications.models import NotificationReport, NotificationType
@@ -50,52 +51,91 @@ def test_report_range_default_and_until_as_a_date_covers_the_whole_day() -> None
         logic.report_range("2026-10-01T00:00:00Z", "2026-11-01T00:00:01Z", NOW)
 
 
-def _record(n: int, type_: NotificationType, sent: datetime) -> NotificationReport:
+def _record(n: int, type_: NotificationType, sent: datetime, dry_run: bool = False) -> NotificationReport:
     return NotificationReport(
-        id=f"{n:04d}", type=type_, notification={"dryRun": False}, sentTime=logic.clock.iso(sent), ttl=0
+        id=f"{n:04d}", type=type_, notification={"dryRun": dry_run}, sentTime=logic.clock.iso(sent), ttl=0
     )
 
 
-def test_the_merge_pages_every_type_newest_first_with_nothing_lost_or_repeated() -> None:
-    rng = random.Random(1)
-    types = list(NotificationType)
-    streams: dict[NotificationType, list[NotificationReport]] = {t: [] for t in types}
-    for n in range(230):
-        type_ = rng.choices(types, [8, 1, 1, 0.2])[0]
-        streams[type_].append(_record(n, type_, NOW - timedelta(minutes=rng.randint(0, 5000))))
-    for items in streams.values():
-        items.sort(key=lambda r: (r.sentTime, r.id), reverse=True)
-    reads = 0
+def test_each_query_reads_the_index_that_holds_just_what_it_asks_for() -> None:
+    since, until = "2026-11-18T12:00:00.000Z", "2026-11-20T12:00:00.000Z"
+    typed = logic.feed_for(NotificationType.NEWS, True, since, until)
+    assert (typed.index, typed.partitions) == (BY_TYPE, ("news",))
+    assert logic.feed_for(NotificationType.NEWS, False, since, until).index == LIVE_BY_TYPE
+    every = logic.feed_for(None, True, since, until)
+    assert (every.index, every.partitions) == (BY_DAY, ("2026-11-20", "2026-11-19", "2026-11-18"))
+    live = logic.feed_for(None, False, since, until, newest_first=False)
+    assert (live.index, live.partitions) == (LIVE_BY_DAY, ("2026-11-18", "2026-11-19", "2026-11-20"))
 
-    def fetch(
-        type_: NotificationType, after: dict[str, str] | None, want: int
-    ) -> tuple[list[NotificationReport], bool]:
-        nonlocal reads
-        items = streams[type_]
+
+def test_a_dry_run_carries_no_key_of_the_live_indexes() -> None:
+    sent = datetime(2026, 11, 20, 23, 59, tzinfo=UTC)
+    assert logic.index_attributes(_record(1, NotificationType.NEWS, sent)) == {
+        "sentDay": "2026-11-20",
+        "liveType": "news",
+        "liveDay": "2026-11-20",
+    }
+    assert logic.index_attributes(_record(2, NotificationType.NEWS, sent, dry_run=True)) == {"sentDay": "2026-11-20"}
+
+
+class _Partitions:
+    """Index partitions answering as DynamoDB does: at most `limit` items, a last key whenever the limit (or a
+    response-size cut, here at 7 items) stopped the read, even if nothing follows."""
+
+    def __init__(self, feed: logic.Feed, records: list[NotificationReport]) -> None:
+        self.feed = feed
+        self.records = sorted(records, key=lambda r: (r.sentTime, r.id), reverse=feed.newest_first)
+        self.reads = 0
+
+    def read(
+        self, partition: str, after: dict[str, str] | None, limit: int
+    ) -> tuple[list[NotificationReport], dict[str, str] | None]:
+        items = [r for r in self.records if r.sentTime[:10] == partition]
         start = 0 if after is None else next(i for i, r in enumerate(items) if r.id == after["id"]) + 1
-        page = items[start : start + want]
-        reads += len(page)
-        return page, start + want < len(items)
+        page = items[start : start + min(limit, 7)]
+        self.reads += len(page)
+        stopped = len(page) == min(limit, 7) and page
+        return page, {"id": page[-1].id, "sentTime": page[-1].sentTime, "sentDay": partition} if stopped else None
 
+
+@pytest.mark.parametrize("limit", [1, 9, 50, 200])
+def test_pages_cross_days_newest_first_reading_each_item_once(limit: int) -> None:
+    rng = random.Random(limit)
+    records = [
+        _record(n, rng.choice(list(NotificationType)), NOW - timedelta(minutes=rng.randint(0, 7 * 24 * 60)))
+        for n in range(230)
+    ]
+    since, until = logic.report_range(None, None, NOW)
+    feed = logic.feed_for(None, True, since, until)
+    index = _Partitions(feed, records)
     seen: list[str] = []
-    cursor = logic.decode_cursor(None, types)
-    while not logic.is_done(cursor):
-        page, cursor = logic.merged_page(types, cursor, 9, fetch)
-        assert len(page) <= 9
-        cursor = logic.decode_cursor(logic.encode_cursor(cursor), types)
+    cursor: str | None = None
+    while True:
+        page, following = logic.read_page(feed, logic.decode_cursor(cursor, feed), limit, index.read)
+        assert len(page) <= limit
         seen.extend(r.id for r in page)
-    everything = sorted((r for s in streams.values() for r in s), key=lambda r: (r.sentTime, r.id), reverse=True)
-    assert seen == [r.id for r in everything]
-    assert reads < 3 * len(everything)
+        if following is None:
+            break
+        cursor = logic.encode_cursor(feed, following)
+    assert seen == [r.id for r in index.records if since <= r.sentTime <= until]
+    assert index.reads == len(seen)
 
 
 def test_a_foreign_cursor_is_refused() -> None:
-    types = [NotificationType.NEWS]
-    with pytest.raises(InvalidInput):
-        logic.decode_cursor("%%%", types)
-    other = logic.encode_cursor({"content": None})
-    with pytest.raises(InvalidInput, match="other types"):
-        logic.decode_cursor(other, types)
+    since, until = logic.report_range(None, None, NOW)
+    feed = logic.feed_for(None, False, since, until)
+    mine = logic.Position("2026-11-19", {"id": "x", "sentTime": "2026-11-19T01:00:00.000Z", "liveDay": "2026-11-19"})
+    assert logic.decode_cursor(logic.encode_cursor(feed, mine), feed) == mine
+    with pytest.raises(InvalidInput, match="not one this API returned"):
+        logic.decode_cursor("%%%", feed)
+    other_query = logic.feed_for(NotificationType.NEWS, False, since, until)
+    with pytest.raises(InvalidInput, match="another type or dry-run"):
+        logic.decode_cursor(logic.encode_cursor(other_query, logic.Position("news")), feed)
+    with pytest.raises(InvalidInput, match="outside this query's date range"):
+        logic.decode_cursor(logic.encode_cursor(feed, logic.Position("2026-10-01")), feed)
+    tampered = logic.Position("2026-11-19", {"id": "x", "sentTime": "t", "liveDay": "2026-11-18"})
+    with pytest.raises(InvalidInput, match="not one this API returned"):
+        logic.decode_cursor(logic.encode_cursor(feed, tampered), feed)
 
 
 def test_the_count_sql_prunes_by_partition_and_renders_for_athena() -> None:
