@@ -39,8 +39,14 @@ def ttl_for(dry_run: bool, sent: datetime, notification_ttl_days: int, dry_run_t
     return int((sent + timedelta(days=days)).timestamp())
 
 
-def new_record(request: NotificationRequest, sent: datetime, ttl: int) -> NotificationReport:
-    """The initial record: no sender results and no received counts yet."""
+QUEUEING_LEASE = timedelta(minutes=2)
+"""How long a request may queue a notification's send requests before a POST of the same id may take over (far
+longer than the API function's timeout)."""
+
+
+def new_record(request: NotificationRequest, sent: datetime, ttl: int, unqueued_shards: int = 0) -> NotificationReport:
+    """The initial record: no sender results or received counts yet; with `unqueued_shards`, every shard still to
+    queue and the creator holding the queueing lease."""
     return NotificationReport(
         id=str(request.id),
         type=request.type,
@@ -48,12 +54,14 @@ def new_record(request: NotificationRequest, sent: datetime, ttl: int) -> Notifi
         sentTime=clock.iso(sent),
         reports=[],
         ttl=ttl,
+        unqueuedShards=list(range(unqueued_shards)) if unqueued_shards else None,
+        queueingSince=clock.iso(sent) if unqueued_shards else None,
     )
 
 
-def send_requests(request: NotificationRequest, shards: int) -> list[SendRequest]:
+def send_requests(request: NotificationRequest, shards: Iterable[int]) -> list[SendRequest]:
     """One harvester message per registration shard."""
-    return [SendRequest(notificationId=str(request.id), shard=shard, notification=request) for shard in range(shards)]
+    return [SendRequest(notificationId=str(request.id), shard=shard, notification=request) for shard in shards]
 
 
 def shard_of(token: str, shards: int) -> int:

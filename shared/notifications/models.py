@@ -74,6 +74,11 @@ class NotificationReport(BaseModel):
     reports: list[SenderResult] = []
     events: Events | None = None
     ttl: int
+    unqueuedShards: list[int] | None = None
+    """Registration shards whose send request is not queued yet (a failure or a crash mid-send); a POST of the same
+    id queues them."""
+    queueingSince: str | None = None
+    """Set while one request queues the shards: a lease, taken over by another request only once it has expired."""
 
     @property
     def dry_run(self) -> bool:
@@ -85,6 +90,8 @@ class SendReply(BaseModel):
 
     id: str
     duplicate: bool
+    resumed: bool = False
+    """The id was known but some of its send requests were not queued: this request queued them."""
     queuedSendRequests: int = 0
     totalRegistrationCount: int = 0
     platformStatistics: list[PlatformStatistics] = []

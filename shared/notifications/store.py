@@ -72,17 +72,47 @@ def put_many(records: Iterable[NotificationReport]) -> Iterator[NotificationRepo
             yield record
 
 
-def append_reports(notification_id: str, results: list[SenderResult]) -> None:
-    """Append sender results to `reports` (list_append, so concurrent senders never overwrite each other)."""
-    _table().update_item(
-        Key={"id": notification_id},
-        UpdateExpression="SET reports = list_append(if_not_exists(reports, :empty), :results)",
-        ConditionExpression="attribute_exists(id)",
-        ExpressionAttributeValues={
-            ":empty": [],
-            ":results": [r.model_dump(mode="json", exclude_none=True) for r in results],
-        },
-    )
+def take_over_queueing(notification_id: str, unqueued: list[int], lease: str, expired_before: str) -> bool:
+    """Take the queueing lease of a record whose shards `unqueued` are still to queue, if nobody holds it (or the
+    holder's lease began before `expired_before`); False if another request holds it or the shards changed."""
+    try:
+        _table().update_item(
+            Key={"id": notification_id},
+            UpdateExpression="SET queueingSince = :lease",
+            ConditionExpression="unqueuedShards = :unqueued AND "
+            "(attribute_not_exists(queueingSince) OR queueingSince < :expired)",
+            ExpressionAttributeValues={":lease": lease, ":unqueued": unqueued, ":expired": expired_before},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def finish_queueing(notification_id: str, lease: str, unqueued: list[int], results: list[SenderResult]) -> bool:
+    """Release the lease, leaving the shards still `unqueued`; with none left, clear them and append the sender
+    results (list_append, so concurrent senders never overwrite each other). False if the lease was lost."""
+    values: dict[str, Any]
+    if unqueued:
+        update, values = "SET unqueuedShards = :unqueued REMOVE queueingSince", {":unqueued": unqueued}
+    else:
+        update = (
+            "SET reports = list_append(if_not_exists(reports, :empty), :results) REMOVE unqueuedShards, queueingSince"
+        )
+        values = {":empty": [], ":results": [r.model_dump(mode="json", exclude_none=True) for r in results]}
+    try:
+        _table().update_item(
+            Key={"id": notification_id},
+            UpdateExpression=update,
+            ConditionExpression="queueingSince = :lease",
+            ExpressionAttributeValues={**values, ":lease": lease},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def set_events(notification_id: str, counts: PlatformCounts, start: str, end: str) -> bool:

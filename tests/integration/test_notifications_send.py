@@ -3,14 +3,19 @@ to the harvester queue, the sender results, and a failure after the record exist
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from local.runtime import LocalRuntime
 from shared.catalog.notifications import HARVESTER_QUEUE
-from shared.notifications import registrations, sending, store
+from shared.errors import DependencyFailed
+from shared.notifications import logic, registrations, sending, store
 from shared.notifications.models import NotificationRequest
+from shared.queue_batches import BatchOutcome, send_in_batches
 from shared.settings import reset_settings
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
@@ -48,6 +53,7 @@ def test_a_new_notification_is_recorded_queued_in_shards_and_reported(api: ApiCl
         "androidEdition",
     }
     assert all(r.totalRegistrationCount == 25 for r in record.reports)
+    assert (record.unqueuedShards, record.queueingSince) == (None, None), "every shard queued, the lease released"
     assert record.sentTime.endswith("Z")
     assert len(record.sentTime) == 24
 
@@ -141,7 +147,10 @@ def test_an_invalid_notification_is_refused_with_the_field_named(api: ApiClient)
     assert queue_messages(HARVESTER_QUEUE) == []
 
 
-def test_a_queue_failure_after_the_record_exists_is_reported(api: ApiClient, clean: LocalRuntime) -> None:
+def test_a_queue_outage_is_reported_and_a_repost_of_the_id_queues_what_was_missing(
+    api: ApiClient, clean: LocalRuntime
+) -> None:
+    _devices()
     body = notification_body()
     real = os.environ[HARVESTER_QUEUE.env_var]
     os.environ[HARVESTER_QUEUE.env_var] = real.rsplit("/", 1)[0] + "/no-such-queue"
@@ -153,9 +162,64 @@ def test_a_queue_failure_after_the_record_exists_is_reported(api: ApiClient, cle
         reset_settings()
     assert reply.status == 502
     assert reply.json["error"] == "dependency_failed"
-    assert "recorded" in reply.json["message"]
-    assert "16 send requests" in reply.json["message"]
+    assert "16 of 16 send requests could not be queued" in reply.json["message"]
+    assert "POST it again with the same id" in reply.json["message"]
     record = store.get(body["id"])
     assert record is not None
-    assert record.reports == []
+    assert (record.reports, record.unqueuedShards, record.queueingSince) == ([], list(range(16)), None)
+
+    again = api.post("/api/notifications", body)
+    assert again.status == 200, again.body
+    assert (again.json["duplicate"], again.json["resumed"], again.json["queuedSendRequests"]) == (False, True, 16)
+    assert sorted(m["shard"] for m in queue_messages(HARVESTER_QUEUE)) == list(range(16))
+    record = store.get(body["id"])
+    assert record is not None
+    assert len(record.reports) == 4
+    assert record.unqueuedShards is None
     assert api.post("/api/notifications", body).json["duplicate"] is True
+    assert len(queue_messages(HARVESTER_QUEUE)) == 16
+
+
+def test_a_partial_queue_failure_leaves_only_the_failed_shards_to_queue(
+    clean: LocalRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQS refuses some entries of a batch (for good, after the retries): those shards stay on the record."""
+    request = NotificationRequest.model_validate(notification_body())
+    refused = {3, 11}
+
+    def refusing(queue_url: str, bodies: list[str]) -> BatchOutcome:
+        shards = [json.loads(b)["shard"] for b in bodies]
+        kept = [n for n, shard in enumerate(shards) if shard not in refused]
+        outcome = send_in_batches(queue_url, [bodies[n] for n in kept])
+        outcome.failed = [
+            {"id": str(n), "code": "InternalError", "message": "refused"} for n, s in enumerate(shards) if s in refused
+        ]
+        return outcome
+
+    monkeypatch.setattr(sending, "send_in_batches", refusing)
+    with pytest.raises(DependencyFailed, match="2 of 16 send requests could not be queued"):
+        sending.send(request, datetime.now(UTC))
+    record = store.get(str(request.id))
+    assert record is not None
+    assert (record.unqueuedShards, record.reports) == ([3, 11], [])
+    assert len(queue_messages(HARVESTER_QUEUE)) == 14
+
+    monkeypatch.setattr(sending, "send_in_batches", send_in_batches)
+    reply = sending.send(request, datetime.now(UTC))
+    assert (reply.resumed, reply.queuedSendRequests) == (True, 2)
+    assert sorted(m["shard"] for m in queue_messages(HARVESTER_QUEUE)) == list(range(16)), "no shard queued twice"
+    record = store.get(str(request.id))
+    assert record is not None
+    assert len(record.reports) == 4
+
+
+@pytest.mark.parametrize(("crashed_ago", "taken_over"), [(timedelta(minutes=5), True), (timedelta(seconds=10), False)])
+def test_a_send_that_crashed_mid_queue_is_taken_over_only_once_its_lease_expired(
+    clean: LocalRuntime, crashed_ago: timedelta, taken_over: bool
+) -> None:
+    request = NotificationRequest.model_validate(notification_body())
+    now = datetime.now(UTC)
+    store.put_new(logic.new_record(request, now - crashed_ago, ttl=0, unqueued_shards=16))
+    reply = sending.send(request, now)
+    assert (reply.duplicate, reply.resumed) == (not taken_over, taken_over)
+    assert len(queue_messages(HARVESTER_QUEUE)) == (16 if taken_over else 0)
