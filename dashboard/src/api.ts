@@ -12,11 +12,6 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** The route is not deployed (yet): the local adapter says "no route for ...", API Gateway `{"message":"Not Found"}`. */
-  get routeMissing(): boolean {
-    return this.status === 404 && (this.message.startsWith("no route for") || this.code === "" || this.message === "Not Found");
-  }
-
   describe(): string {
     const details = this.details
       .map((d) => (d && typeof d === "object" ? describeDetail(d as Record<string, unknown>) : String(d)))
@@ -80,32 +75,6 @@ export const get = <T>(path: string): Promise<T> => call<T>("GET", path);
 export const post = <T>(path: string, body?: unknown): Promise<T> => call<T>("POST", path, body ?? {});
 export const patch = <T>(path: string, body: unknown): Promise<T> => call<T>("PATCH", path, body);
 export const del = <T>(path: string): Promise<T> => call<T>("DELETE", path);
-
-let knownRoutes: Set<string> | null = null;
-
-function routeKey(method: string, template: string): string {
-  return `${method.toUpperCase()} ${template.replace(/\{[^}]*\}/g, "{}")}`;
-}
-
-/** Remembers the routes the API documents (its OpenAPI `paths`), so a panel knows which routes are deployed. */
-export function learnRoutes(openapi: unknown): void {
-  const paths = openapi && typeof openapi === "object" ? (openapi as { paths?: unknown }).paths : undefined;
-  if (!paths || typeof paths !== "object") return;
-  knownRoutes = new Set(
-    Object.entries(paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
-      Object.keys(methods ?? {}).map((method) => routeKey(method, path)),
-    ),
-  );
-}
-
-/**
- * Whether the API has this route (`{name}` stands for a path parameter). Without the API's document every route is
- * assumed present and a 404 "no route for" says otherwise. A path such as `/api/reports/exports` would otherwise reach
- * the builder's `/api/reports/{report_id}` and answer an ordinary 404.
- */
-export function hasRoute(method: string, template: string): boolean {
-  return knownRoutes === null || knownRoutes.has(routeKey(method, template));
-}
 
 /** A list reply as an array, whether the route answers `[...]` or `{items: [...], cursor}`. */
 export function itemsOf<T>(reply: unknown): T[] {

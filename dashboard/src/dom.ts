@@ -46,8 +46,8 @@ export function clear(node: Element, ...children: Child[]): void {
   append(node, children);
 }
 
-/** A message in place of a panel part: "not available yet", an error, or "nothing here". */
-export function notice(kind: "unavailable" | "error" | "empty" | "loading", text: string): HTMLElement {
+/** A message in place of a panel part: an error, "nothing here" or "loading". */
+export function notice(kind: "error" | "empty" | "loading", text: string): HTMLElement {
   return el("p", { class: `notice notice-${kind}`, "data-notice": kind }, text);
 }
 

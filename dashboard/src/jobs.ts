@@ -1,6 +1,6 @@
 /** Jobs and exports panel: history with status, step, error, size and rows; download, retry a failed one; deliveries. */
 
-import { ApiError, download, get, hasRoute, itemsOf, post } from "./api";
+import { ApiError, download, get, itemsOf, post } from "./api";
 import { clear, el, formatBytes, formatTime, notice, toast } from "./dom";
 
 export interface Artifact {
@@ -45,20 +45,9 @@ export function jobOf(raw: Raw): Job {
 }
 
 const EXPORTS = "/api/reports/exports";
-const DELIVERIES = "/api/jobs/{job_id}/deliveries";
 
 /** Every job of the subscriptions the caller sees (an admin: the tenant's), newest first: the history while the
  * exports list is not deployed. */
-async function jobsOfEverySubscription(subscriptionsPath: string): Promise<Job[]> {
-  const subscriptions = itemsOf<Raw>(await get<unknown>(subscriptionsPath));
-  const pages = await Promise.all(
-    subscriptions.map((s) => get<unknown>(`/api/subscriptions/${encodeURIComponent(String(s.subscriptionId))}/jobs?limit=50`)),
-  );
-  return pages
-    .flatMap((reply) => itemsOf<Raw>(reply).map(jobOf))
-    .sort((a, b) => String(b.createdAt ?? "").localeCompare(String(a.createdAt ?? "")));
-}
-
 export interface Delivery {
   deliveryId: string;
   channel: string;
@@ -70,15 +59,11 @@ export interface Delivery {
 }
 
 function describeFailure(error: unknown, what: string): HTMLElement {
-  if (error instanceof ApiError && error.routeMissing) {
-    return notice("unavailable", `${what}: not available yet (the API has no such route).`);
-  }
   return notice("error", `${what}: ${error instanceof ApiError ? error.describe() : String(error)}`);
 }
 
-export function jobsPanel(root: HTMLElement, subscriptionsPath: () => string): { load: () => void; forSubscription: (id: string | null) => void } {
+export function jobsPanel(root: HTMLElement): { load: () => void; forSubscription: (id: string | null) => void } {
   let subscriptionId: string | null = null;
-  let current = new Map<string, Job>();
   const heading = el("h3", { id: "j-heading" });
   const showAll = el("button", { type: "button", id: "j-all", hidden: true }, "Show all exports");
   const refresh = el("button", { type: "button", id: "j-refresh" }, "Refresh");
@@ -89,21 +74,13 @@ export function jobsPanel(root: HTMLElement, subscriptionsPath: () => string): {
   refresh.addEventListener("click", () => void load());
 
   async function load(): Promise<void> {
-    const exportsList = hasRoute("GET", EXPORTS);
-    heading.textContent = subscriptionId
-      ? `Jobs of subscription ${subscriptionId}`
-      : exportsList
-        ? "All exports and jobs"
-        : "Jobs of every subscription";
+    heading.textContent = subscriptionId ? `Jobs of subscription ${subscriptionId}` : "All exports and jobs";
     showAll.hidden = subscriptionId === null;
     clear(listArea, notice("loading", "Loading…"));
     try {
       const jobs = subscriptionId
         ? itemsOf<Raw>(await get<unknown>(`/api/subscriptions/${encodeURIComponent(subscriptionId)}/jobs`)).map(jobOf)
-        : exportsList
-          ? itemsOf<Raw>(await get<unknown>(EXPORTS)).map(jobOf)
-          : await jobsOfEverySubscription(subscriptionsPath());
-      current = new Map(jobs.map((job) => [job.jobId, job]));
+        : itemsOf<Raw>(await get<unknown>(EXPORTS)).map(jobOf);
       clear(listArea, jobs.length ? table(jobs) : notice("empty", "No jobs yet."));
     } catch (error) {
       clear(listArea, describeFailure(error, subscriptionId ? "Jobs" : "Exports"));
@@ -129,12 +106,7 @@ export function jobsPanel(root: HTMLElement, subscriptionsPath: () => string): {
         });
         return button;
       });
-      const retry =
-        job.status === "failed"
-          ? hasRoute("POST", `${EXPORTS}/{export_id}/retry`)
-            ? el("button", { type: "button", class: "j-retry" }, "Retry")
-            : el("button", { type: "button", class: "j-retry", disabled: true, title: "Retry is not available yet (the API has no retry route)" }, "Retry")
-          : null;
+      const retry = job.status === "failed" ? el("button", { type: "button", class: "j-retry" }, "Retry") : null;
       retry?.addEventListener("click", () => {
         void (async () => {
           try {
@@ -180,13 +152,7 @@ export function jobsPanel(root: HTMLElement, subscriptionsPath: () => string): {
     clear(deliveries, el("h3", {}, `Deliveries of job ${jobId}`), notice("loading", "Loading…"));
     let items: Delivery[];
     try {
-      const id = encodeURIComponent(jobId);
-      if (hasRoute("GET", DELIVERIES)) {
-        items = itemsOf<Delivery>(await get<unknown>(`/api/jobs/${id}/deliveries`));
-      } else {
-        const job = current.get(jobId)?.deliveries ? current.get(jobId) : await get<Job>(`/api/jobs/${id}`);
-        items = job?.deliveries ?? [];
-      }
+      items = itemsOf<Delivery>(await get<unknown>(`/api/jobs/${encodeURIComponent(jobId)}/deliveries`));
     } catch (error) {
       clear(deliveries, el("h3", {}, `Deliveries of job ${jobId}`), describeFailure(error, "Deliveries"));
       return;

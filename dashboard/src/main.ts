@@ -1,11 +1,11 @@
 /** The dashboard: sign-in, then three panels over the public HTTP API (each loads when first shown). */
 
-import { ApiError, get, learnRoutes, whenUnauthorized } from "./api";
+import { whenUnauthorized } from "./api";
 import { clear, el } from "./dom";
 import { jobsPanel } from "./jobs";
 import { notificationsPanel } from "./notifications";
 import { currentToken, forgetToken, saveToken, takeTokenFromUrl, tokenClaims } from "./session";
-import { subscriptionsListPath, subscriptionsPanel } from "./subscriptions";
+import { subscriptionsPanel } from "./subscriptions";
 
 type PanelName = "notifications" | "subscriptions" | "jobs";
 const PANELS: PanelName[] = ["notifications", "subscriptions", "jobs"];
@@ -25,7 +25,7 @@ function boot(): void {
   const panels = byId<HTMLElement>("panels");
   const who = byId<HTMLElement>("who");
 
-  const jobs = jobsPanel(byId("panel-jobs"), subscriptionsListPath);
+  const jobs = jobsPanel(byId("panel-jobs"));
   const loaders: Record<PanelName, () => void> = {
     notifications: notificationsPanel(byId("panel-notifications")).load,
     subscriptions: subscriptionsPanel(byId("panel-subscriptions"), (id) => {
@@ -73,18 +73,11 @@ function boot(): void {
     show(PANELS.includes(wanted) ? wanted : "notifications");
   }
 
-  async function start(): Promise<void> {
+  /** Show the panels for a stored token; a token the API refuses brings the sign-in back (`whenUnauthorized`). */
+  function start(): void {
     const token = currentToken();
-    if (!token) {
-      signIn("Sign in: paste your API token.");
-      return;
-    }
-    try {
-      learnRoutes(await get<unknown>("/api/openapi.json"));
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return;
-    }
-    signedIn(token);
+    if (token) signedIn(token);
+    else signIn("Sign in: paste your API token.");
   }
 
   whenUnauthorized((reason) => {
@@ -96,13 +89,13 @@ function boot(): void {
     if (!signinToken.value.trim()) return;
     saveToken(signinToken.value);
     signinToken.value = "";
-    void start();
+    start();
   });
   for (const button of tabs.querySelectorAll<HTMLButtonElement>("button[data-panel]")) {
     button.addEventListener("click", () => show(button.dataset.panel as PanelName));
   }
   takeTokenFromUrl();
-  void start();
+  start();
 }
 
 boot();

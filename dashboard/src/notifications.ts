@@ -105,9 +105,7 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
   }
 
   function showFailure(area: HTMLElement, error: unknown, what: string): void {
-    if (error instanceof ApiError && error.routeMissing) {
-      clear(area, notice("unavailable", `${what}: not available yet (the API has no such route).`));
-    } else if (error instanceof ApiError) {
+    if (error instanceof ApiError) {
       clear(area, notice("error", `${what}: ${error.describe()}`));
     } else {
       clear(area, notice("error", `${what}: ${String(error)}`));
@@ -216,17 +214,12 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
   async function showDetail(item: NotificationRecord): Promise<void> {
     detail.hidden = false;
     clear(detail, notice("loading", "Loading…"));
-    let record = item;
-    let note: HTMLElement | null = null;
+    let record: NotificationRecord;
     try {
       record = await get<NotificationRecord>(`/api/notifications/${encodeURIComponent(item.id)}`);
     } catch (error) {
-      if (error instanceof ApiError && error.routeMissing) {
-        note = notice("unavailable", "The single-record route is not available yet: showing the listed record.");
-      } else {
-        showFailure(detail, error, "Notification");
-        return;
-      }
+      showFailure(detail, error, "Notification");
+      return;
     }
     const sent = sentPerPlatform(record);
     const received = receivedPerPlatform(record);
@@ -238,7 +231,6 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
       detail,
       close,
       el("h3", { id: "n-detail-title" }, record.notification?.title ?? record.id),
-      note,
       el(
         "dl",
         {},

@@ -30,7 +30,7 @@ export interface Subscription {
 const BASE = "/api/subscriptions";
 
 /** An admin sees the whole tenant's subscriptions (`?all=true`), a user their own. */
-export function subscriptionsListPath(): string {
+function subscriptionsListPath(): string {
   const token = currentToken();
   const roles = token ? tokenClaims(token)?.roles : undefined;
   return Array.isArray(roles) && roles.includes("admin") ? `${BASE}?all=true` : BASE;
@@ -50,9 +50,7 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
     } catch (error) {
       clear(
         listArea,
-        error instanceof ApiError && error.routeMissing
-          ? notice("unavailable", "Subscriptions: not available yet (the API has no subscriptions route).")
-          : notice("error", `Subscriptions: ${error instanceof ApiError ? error.describe() : String(error)}`),
+        notice("error", `Subscriptions: ${error instanceof ApiError ? error.describe() : String(error)}`),
       );
     }
   }
@@ -208,10 +206,7 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
           await load();
         } catch (error) {
           message.className = "form-message invalid";
-          message.textContent =
-            error instanceof ApiError && error.routeMissing
-              ? "Creating subscriptions is not available yet (the API has no such route)."
-              : `Not created: ${error instanceof ApiError ? error.describe() : String(error)}`;
+          message.textContent = `Not created: ${error instanceof ApiError ? error.describe() : String(error)}`;
         }
       })();
     });
