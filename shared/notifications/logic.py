@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -44,9 +45,16 @@ QUEUEING_LEASE = timedelta(minutes=2)
 longer than the API function's timeout)."""
 
 
-def new_record(request: NotificationRequest, sent: datetime, ttl: int, unqueued_shards: int = 0) -> NotificationReport:
-    """The initial record: no sender results or received counts yet; with `unqueued_shards`, every shard still to
-    queue and the creator holding the queueing lease."""
+def queueing_lease(now: datetime) -> str:
+    """A lease on queueing a notification's shards: when it began (so it can expire) and a token no other holds."""
+    return f"{clock.iso(now)}#{uuid.uuid4().hex[:12]}"
+
+
+def new_record(
+    request: NotificationRequest, sent: datetime, ttl: int, unqueued: list[int] | None = None, lease: str | None = None
+) -> NotificationReport:
+    """The initial record: no sender results or received counts yet; for a send, the shards still to queue and the
+    creator's queueing lease."""
     return NotificationReport(
         id=str(request.id),
         type=request.type,
@@ -54,8 +62,8 @@ def new_record(request: NotificationRequest, sent: datetime, ttl: int, unqueued_
         sentTime=clock.iso(sent),
         reports=[],
         ttl=ttl,
-        unqueuedShards=list(range(unqueued_shards)) if unqueued_shards else None,
-        queueingSince=clock.iso(sent) if unqueued_shards else None,
+        unqueuedShards=unqueued,
+        queueingSince=lease,
     )
 
 

@@ -78,7 +78,7 @@ class NotificationReport(BaseModel):
     """Registration shards whose send request is not queued yet (a failure or a crash mid-send); a POST of the same
     id queues them."""
     queueingSince: str | None = None
-    """Set while one request queues the shards: a lease, taken over by another request only once it has expired."""
+    """`<when>#<token>` while one request queues the shards: a lease, taken over by another only once expired."""
 
     @property
     def dry_run(self) -> bool:

@@ -34,18 +34,18 @@ def send(request: NotificationRequest, now: datetime) -> SendReply:
     if existing is not None:
         return _resume(existing, now)
     ttl = logic.ttl_for(request.dryRun, now, settings.notification_ttl_days, settings.dry_run_ttl_days)
-    record = logic.new_record(request, now, ttl, settings.harvester_shards)
+    shards, lease = list(range(settings.harvester_shards)), logic.queueing_lease(now)
     try:
-        store.put_new(record)
+        store.put_new(logic.new_record(request, now, ttl, shards, lease))
     except store.AlreadyRecorded:
         return SendReply(id=notification_id, duplicate=True)
-    return _queue(request, list(range(settings.harvester_shards)), clock.iso(now), now, resumed=False)
+    return _queue(request, shards, lease, now, resumed=False)
 
 
 def _resume(record: NotificationReport, now: datetime) -> SendReply:
     """Queue the shards a previous request left unqueued, as recorded (not as re-posted), once the lease is free."""
     unqueued = record.unqueuedShards
-    lease = clock.iso(now)
+    lease = logic.queueing_lease(now)
     expired = clock.iso(now - logic.QUEUEING_LEASE)
     if not unqueued or not store.take_over_queueing(record.id, unqueued, lease, expired):
         return SendReply(id=record.id, duplicate=True)

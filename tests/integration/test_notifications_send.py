@@ -219,7 +219,8 @@ def test_a_send_that_crashed_mid_queue_is_taken_over_only_once_its_lease_expired
 ) -> None:
     request = NotificationRequest.model_validate(notification_body())
     now = datetime.now(UTC)
-    store.put_new(logic.new_record(request, now - crashed_ago, ttl=0, unqueued_shards=16))
+    crashed = now - crashed_ago
+    store.put_new(logic.new_record(request, crashed, 0, list(range(16)), logic.queueing_lease(crashed)))
     reply = sending.send(request, now)
     assert (reply.duplicate, reply.resumed) == (not taken_over, taken_over)
     assert len(queue_messages(HARVESTER_QUEUE)) == (16 if taken_over else 0)
