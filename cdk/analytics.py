@@ -7,7 +7,7 @@ from __future__ import annotations
 from aws_cdk import Stack, aws_athena, aws_glue, aws_iam, aws_lambda
 from constructs import Construct
 
-from cdk.nag import acknowledge, imported_name
+from cdk.nag import acknowledge, acknowledge_grant_actions, imported_name
 from cdk.storage import StorageConstruct
 from shared import catalog
 from shared.catalog.platform import ATHENA_RESULTS_BUCKET
@@ -159,3 +159,4 @@ class AnalyticsConstruct(Construct):
             f"AwsSolutions-IAM5[Resource::{imported_name(results)}/{RESULTS_PREFIX}*]",
             "Athena writes each query's result objects under results/ with names it makes at run time.",
         )
+        acknowledge_grant_actions(function)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aws_cdk import Stack, aws_iam, aws_secretsmanager
 from constructs import Construct
 
-from cdk.nag import acknowledge, acknowledge_grant_actions
+from cdk.nag import acknowledge
 from cdk.platform import Platform
 from shared.catalog.notifications import NOTIFICATION_RECEIVED, PUSH_WORKERS, RECEIVED_COUNTER
 
@@ -48,4 +48,3 @@ class NotificationsConstruct(Construct):
                 )
         counter = platform.functions[RECEIVED_COUNTER.name]
         platform.analytics.grant_query(counter, [NOTIFICATION_RECEIVED])
-        acknowledge_grant_actions(counter)

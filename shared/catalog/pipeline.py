@@ -69,7 +69,6 @@ REPORTS = "reports"
 _DATA = (Grant(JOBS.id, "read_write"), Grant(SUBSCRIPTIONS.id, "read_write"))
 _SAVED_REPORTS = "report-definitions"
 """The report builder's saved reports (`shared.catalog.reports.REPORT_DEFINITIONS`), read by the `report` source."""
-_REPORT_QUERY = (Grant(_SAVED_REPORTS, "read"), Grant("data-lake", "read"), Grant("athena-results", "read_write"))
 
 SUBSCRIPTIONS_API = Function(
     name="subscriptions-api",
@@ -142,10 +141,17 @@ PIPELINE_FETCH = Function(
     handler="functions.pipeline_fetch.handler",
     kind="task",
     description="Pipeline Fetch: the report's records and related files, written to work/ in S3",
-    grants=(*_STEP_GRANTS, Grant(TRIAL_RECORDS.id, "read"), Grant(TRIAL_FILES.id, "read"), *_REPORT_QUERY),
+    grants=(
+        *_STEP_GRANTS,
+        Grant(TRIAL_RECORDS.id, "read"),
+        Grant(TRIAL_FILES.id, "read"),
+        Grant(_SAVED_REPORTS, "read"),
+    ),
     memory_mb=1024,
     timeout_s=300,
 )
+"""Its Athena, Glue and lake permissions (the `report` source) come from the AnalyticsConstruct
+(`cdk/concerns/reports.py`)."""
 PIPELINE_AGGREGATE = Function(
     name="pipeline-aggregate",
     handler="functions.pipeline_aggregate.handler",

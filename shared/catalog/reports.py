@@ -92,12 +92,9 @@ REPORTS_API = Function(
     ),
     memory_mb=1024,
     timeout_s=29,
-    grants=(
-        Grant("report-definitions", "read_write"),
-        Grant("data-lake", "read"),
-        Grant("athena-results", "read_write"),
-    ),
+    grants=(Grant("report-definitions", "read_write"),),
 )
+"""Its Athena, Glue and lake permissions come from the AnalyticsConstruct (`cdk/concerns/reports.py`)."""
 
 TABLES: tuple[Table, ...] = (REPORT_DEFINITIONS,)
 BUCKETS: tuple[Bucket, ...] = ()
