@@ -1,7 +1,8 @@
 """DeliveryConstruct: the permissions and wiring of the delivery functions beyond their catalog grants.
 
-Every function named in `shared.catalog.delivery.CHANNEL_SENDERS` runs the channels, so it gets: the inbox and
-distribution-stats tables (read/write); Secrets Manager `GetSecretValue` on secrets named `<sftpSecretPrefix>*` only;
+Every function named in `shared.catalog.delivery.CHANNEL_SENDERS` runs the channels; beyond its catalog grants (which
+include `CHANNEL_GRANTS`: the inbox and distribution-stats tables) it gets: Secrets Manager `GetSecretValue` on
+secrets named `<sftpSecretPrefix>*` only;
 `s3:PutObject` on the customer buckets listed in the `deliveryBuckets` context (comma-separated); SNS mobile push on
 the platform applications of the `pushApnsArn` / `pushFcmArn` context, whose ARNs per platform it reads at run time
 from the push secret, as the push workers do. Distribution metrics are EMF log lines (no `cloudwatch:PutMetricData`
@@ -17,9 +18,7 @@ from constructs import Construct
 from cdk.concerns.notifications import DEFAULT_PUSH_SECRET_NAME
 from cdk.nag import acknowledge
 from cdk.platform import Platform
-from cdk.storage import StorageConstruct
-from shared.catalog.delivery import CHANNEL_SENDERS, DISTRIBUTION_STATS, INBOX
-from shared.catalog.delivery import FUNCTIONS as DELIVERY_FUNCTIONS
+from shared.catalog.delivery import CHANNEL_SENDERS
 
 DEFAULT_SFTP_SECRET_PREFIX = "report-platform/sftp/"  # noqa: S105 - a name prefix, not a secret
 METRICS_NAMESPACE = "ReportPlatform"
@@ -27,18 +26,12 @@ METRICS_NAMESPACE = "ReportPlatform"
 
 def grant_channel_permissions(
     function: aws_lambda.Function,
-    storage: StorageConstruct,
     sftp_secret_prefix: str = DEFAULT_SFTP_SECRET_PREFIX,
     delivery_buckets: tuple[str, ...] = (),
     push_applications: dict[str, str] | None = None,
 ) -> None:
     """What the channels need beyond the function's catalog grants (least privilege)."""
     stack = Stack.of(function)
-    for spec in (INBOX, DISTRIBUTION_STATS):
-        table = storage.tables[spec.id]
-        table.grant_read_write_data(function)
-        function.add_environment(spec.env_var, table.table_name)
-    acknowledge_table_key_use(function)
     function.add_environment("SFTP_SECRET_PREFIX", sftp_secret_prefix)
     function.add_to_role_policy(
         aws_iam.PolicyStatement(
@@ -92,18 +85,6 @@ def grant_channel_permissions(
         )
 
 
-def acknowledge_table_key_use(function: aws_lambda.Function) -> None:
-    """`grant_read_write_data` on a table encrypted with the data key adds kms:GenerateDataKey* and kms:ReEncrypt*,
-    scoped to that one key."""
-    for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
-        acknowledge(
-            function,
-            f"AwsSolutions-IAM5[Action::{action}]",
-            "Writing a DynamoDB table encrypted with the platform's customer-managed key needs these KMS actions, "
-            "granted on that one key only (what grant_read_write_data adds).",
-        )
-
-
 def _nag_spelling(stack: Stack) -> tuple[str, str]:
     """The region and account as cdk-nag spells them in a finding: the value, or the pseudo parameter."""
     region = "<AWS::Region>" if Token.is_unresolved(stack.region) else stack.region
@@ -148,10 +129,6 @@ class DeliveryConstruct(Construct):
             )
             if arn
         }
-        for spec in DELIVERY_FUNCTIONS:
-            if any(grant.access in ("write", "read_write") for grant in spec.grants):
-                acknowledge_table_key_use(platform.functions[spec.name])
         for name in CHANNEL_SENDERS:
-            if name in platform.functions:
-                grant_channel_permissions(platform.functions[name], platform.storage, prefix, buckets, push)
+            grant_channel_permissions(platform.functions[name], prefix, buckets, push)
         platform.monitoring.dashboard.add_widgets(*delivery_widgets())

@@ -18,6 +18,9 @@ DISTRIBUTION_STATS = Table(
 )
 """Seed 003's distribution_stats: one item per tenant, hour, report type and channel, counters added atomically."""
 
+CHANNEL_GRANTS = (Grant(INBOX.id, "read_write"), Grant(DISTRIBUTION_STATS.id, "read_write"))
+"""What running the delivery channels writes (inbox items, distribution stats); every `CHANNEL_SENDERS` entry has it."""
+
 INBOX_API = Function(
     name="inbox-api",
     handler="functions.inbox_api.handler",
@@ -40,7 +43,7 @@ REPORTING_API = Function(
         "GET /api/jobs/{job_id}/deliveries",
     ),
     grants=(
-        Grant("distribution-stats", "read"),
+        *CHANNEL_GRANTS,
         Grant("subscriptions", "read_write"),
         Grant("jobs", "read"),
         Grant("deliveries", "read_write"),
@@ -57,7 +60,7 @@ DELIVERY_SWEEPER = Function(
     kind="cron",
     description="Every 10 minutes: deliveries left created or sending past DELIVERY_STALE_MINUTES are sent again",
     schedule="rate(10 minutes)",
-    grants=_DELIVERY_STATE,
+    grants=(*_DELIVERY_STATE, *CHANNEL_GRANTS),
     timeout_s=300,
     reserved_concurrency=1,
 )
@@ -73,8 +76,9 @@ JOB_SWEEPER = Function(
 )
 
 CHANNEL_SENDERS: tuple[str, ...] = ("pipeline-deliver", DELIVERY_SWEEPER.name, REPORTING_API.name)
-"""Names of the functions that run delivery channels (the pipeline's Deliver step, the sweepers). `DeliveryConstruct`
-grants each what the channels need beyond the catalog: the inbox and stats tables, SFTP key secrets, SNS push."""
+"""Names of the functions that run delivery channels (the pipeline's Deliver step, the sweeper, the API's deliver now);
+each has `CHANNEL_GRANTS`. `DeliveryConstruct` grants each what the channels need beyond the catalog: SFTP key secrets,
+customer buckets, SNS push."""
 
 EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, REPORTING_API.name)
 """The delivery functions that send email (report emails, failure notes): SES send and quota, the API's base URL."""

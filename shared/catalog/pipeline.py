@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.catalog.delivery import CHANNEL_GRANTS
 from shared.catalog.model import Bucket, Function, Grant, Index, Key, LakeTable, Queue, Table
 
 SUBSCRIPTIONS = Table(
@@ -175,7 +176,7 @@ PIPELINE_DELIVER = Function(
     handler="functions.pipeline_deliver.handler",
     kind="task",
     description="Pipeline Deliver (one Map item): hands the artifacts to one recipient, at most once per delivery id",
-    grants=(Grant(JOBS.id, "read"), Grant(DELIVERIES.id, "read_write"), Grant(REPORTS, "read")),
+    grants=(Grant(JOBS.id, "read"), Grant(DELIVERIES.id, "read_write"), Grant(REPORTS, "read"), *CHANNEL_GRANTS),
     timeout_s=120,
 )
 PIPELINE_COMPLETE = Function(

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-import cdk.concerns.delivery as delivery_construct
 from app import build_app
+from shared.catalog.pipeline import PIPELINE_DELIVER
 from tests.infra.conftest import Synth
 
 PUSH_APP = "arn:aws:sns:us-east-1:123456789012:app/GCM/reports"
+SENDER = PIPELINE_DELIVER.name
 
 
 def statements_of(template: Template, function_name: str) -> list[dict[str, Any]]:
@@ -63,23 +64,18 @@ def test_the_dashboard_graphs_delivery_metrics(synth: Synth) -> None:
 
 @pytest.fixture(scope="module")
 def with_sender(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, Path]:
-    """A synth in which `inbox-api` stands in for a channel sender (the pipeline's Deliver step is not here yet)."""
+    """A synth with the sender context set; `SENDER` (the pipeline's Deliver step) is one of the channel senders."""
     outdir = tmp_path_factory.mktemp("cdk.out.sender")
-    patch = pytest.MonkeyPatch()
-    patch.setattr(delivery_construct, "CHANNEL_SENDERS", ("inbox-api",))
-    try:
-        app = build_app(
-            {
-                "aws:cdk:bundling-stacks": [],
-                "sftpSecretPrefix": "acme/sftp/",
-                "deliveryBuckets": "customer-reports",
-                "pushFcmArn": PUSH_APP,
-            },
-            outdir=str(outdir),
-        )
-        app.synth()
-    finally:
-        patch.undo()
+    app = build_app(
+        {
+            "aws:cdk:bundling-stacks": [],
+            "sftpSecretPrefix": "acme/sftp/",
+            "deliveryBuckets": "customer-reports",
+            "pushFcmArn": PUSH_APP,
+        },
+        outdir=str(outdir),
+    )
+    app.synth()
     stateless = app.node.find_child("ReportPlatformStateless")
     return Template.from_stack(stateless), outdir  # type: ignore[arg-type]
 
@@ -88,7 +84,7 @@ def test_a_channel_sender_reads_only_sftp_secrets_under_the_prefix_and_the_push_
     with_sender: tuple[Template, Path],
 ) -> None:
     template, _ = with_sender
-    statements = statements_of(template, "inbox-api")
+    statements = statements_of(template, SENDER)
     reads = [s for s in statements if any("secretsmanager" in a for a in actions(s))]
     (sftp,) = [s for s in reads if "sftp" in json.dumps(s["Resource"])]
     assert actions(sftp) == {"secretsmanager:GetSecretValue"}
@@ -100,7 +96,7 @@ def test_a_channel_sender_reads_only_sftp_secrets_under_the_prefix_and_the_push_
 
 def test_a_channel_sender_writes_stats_inbox_customer_buckets_and_push(with_sender: tuple[Template, Path]) -> None:
     template, _ = with_sender
-    statements = statements_of(template, "inbox-api")
+    statements = statements_of(template, SENDER)
     (put,) = [s for s in statements if actions(s) == {"s3:PutObject"}]
     assert "customer-reports/*" in json.dumps(put["Resource"])
     publish = [s for s in statements if actions(s) == {"sns:Publish"}]
@@ -109,7 +105,7 @@ def test_a_channel_sender_writes_stats_inbox_customer_buckets_and_push(with_send
     environment = next(
         f["Properties"]["Environment"]["Variables"]
         for fid, f in template.find_resources("AWS::Lambda::Function").items()
-        if "Fninboxapi" in fid
+        if f"Fn{SENDER.replace('-', '')}" in fid
     )
     assert {"INBOX_TABLE", "DISTRIBUTION_STATS_TABLE", "PUSH_SECRET_ID"} <= set(environment)
     assert environment["SFTP_SECRET_PREFIX"] == "acme/sftp/"
