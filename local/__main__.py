@@ -9,19 +9,13 @@ import sys
 import threading
 from types import FrameType
 
-from local.paths import REPO_ROOT
-
 
 def _run(args: argparse.Namespace) -> int:
     from local.auth import mint_token
     from local.demo import load_all
-    from local.http_adapter import static_files
     from local.runtime import LocalRuntime
 
-    dashboard = REPO_ROOT / "dashboard" / "dist"
-    runtime = LocalRuntime(
-        port=args.port, static=static_files(dashboard) if dashboard.is_dir() else None, clockwork=True
-    )
+    runtime = LocalRuntime(port=args.port, clockwork=True)
     stopping = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:

@@ -6,11 +6,9 @@ import base64
 import json
 import threading
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -20,8 +18,6 @@ from local.routes import Route, route_table, select
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 """API Gateway's own payload limit."""
-
-StaticResolver = Callable[[str], tuple[bytes, str] | None]
 
 
 def _claims_as_api_gateway_passes_them(claims: dict[str, Any]) -> dict[str, str]:
@@ -95,9 +91,8 @@ def build_event(
 class LocalHttpApi:
     """A threaded HTTP server on 127.0.0.1 that plays API Gateway (routes, JWT authorizer) in front of the handlers."""
 
-    def __init__(self, port: int, static: StaticResolver | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
         self.routes = route_table()
-        self.static = static
         adapter = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -140,11 +135,7 @@ class LocalHttpApi:
         body = request.rfile.read(length) if length else b""
         found = select(self.routes, method, parts.path)
         if found is None:
-            static = self.static(parts.path) if self.static and method in ("GET", "HEAD") else None
-            if static is not None:
-                self._reply(request, 200, {"content-type": static[1]}, static[0])
-            else:
-                self._reply_error(request, HTTPStatus.NOT_FOUND, "not_found", f"no route for {method} {parts.path}")
+            self._reply_error(request, HTTPStatus.NOT_FOUND, "not_found", f"no route for {method} {parts.path}")
             return
         route, path_params = found
         claims: dict[str, Any] | None = None
@@ -209,17 +200,3 @@ class LocalHttpApi:
         request.end_headers()
         if request.command != "HEAD":
             request.wfile.write(body)
-
-
-def static_files(root: Path) -> StaticResolver:
-    """Serves files under `root` (the dashboard); `/` is `index.html`."""
-    types = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
-    base = root.resolve()
-
-    def resolve(path: str) -> tuple[bytes, str] | None:
-        target = (base / (path.lstrip("/") or "index.html")).resolve()
-        if (base not in target.parents and target != base) or not target.is_file():
-            return None
-        return target.read_bytes(), types.get(target.suffix, "application/octet-stream")
-
-    return resolve

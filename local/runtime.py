@@ -8,7 +8,7 @@ from datetime import timedelta
 from local import outbox
 from local.aws import LocalAws
 from local.crons import Clockwork, Ticker, fire_due_crons
-from local.http_adapter import LocalHttpApi, StaticResolver
+from local.http_adapter import LocalHttpApi
 from local.queues import poll_queues
 from local.resources import create_all
 from local.scheduler import fire_due_schedules
@@ -30,9 +30,8 @@ LOCAL_ENVIRONMENT = {
 class LocalRuntime:
     """Start with `start()`, stop with `stop()`; `reset()` empties the local AWS and recreates the catalog."""
 
-    def __init__(self, port: int = 0, static: StaticResolver | None = None, clockwork: bool = False) -> None:
+    def __init__(self, port: int = 0, clockwork: bool = False) -> None:
         self.port = port
-        self.static = static
         self.with_clockwork = clockwork
         self.aws = LocalAws()
         self.http: LocalHttpApi | None = None
@@ -45,7 +44,7 @@ class LocalRuntime:
             os.environ.setdefault(name, value)
         outbox.install()
         self.aws.start()
-        self.http = LocalHttpApi(self.port, self.static)
+        self.http = LocalHttpApi(self.port)
         os.environ["API_BASE_URL"] = self.http.url
         self.environment = create_all()
         self.http.start()
