@@ -175,29 +175,32 @@ def deliver_now(caller: Caller, request: DeliveryRequest) -> DeliveryResponse:
     if job.status != "completed":
         raise Conflict(f"report {job.jobId} is {job.status}: only a completed report can be delivered")
     artifacts = service.artifacts_of(job)
+    contexts = [
+        DeliveryContext(
+            delivery_id=service.delivery_id_for(f"{job.jobId}|{request.request_id}", spec.channel, recipient),
+            tenant_id=job.tenantId,
+            job_id=job.jobId,
+            subscription_id=job.subscriptionId,
+            owner_id=caller.sub,
+            channel=spec.channel,
+            recipient=recipient,
+            config=spec.config,
+        )
+        for spec in validate_channels(request.channels)
+        for recipient in spec.recipients
+    ]
+    service.open_deliveries(contexts)
     results = []
-    for spec in validate_channels(request.channels):
-        for recipient in spec.recipients:
-            context = DeliveryContext(
-                delivery_id=service.delivery_id_for(f"{job.jobId}|{request.request_id}", spec.channel, recipient),
-                tenant_id=job.tenantId,
-                job_id=job.jobId,
-                subscription_id=job.subscriptionId,
-                owner_id=caller.sub,
-                channel=spec.channel,
-                recipient=recipient,
-                config=spec.config,
+    for context in contexts:
+        try:
+            record: DeliveryRecord | None = service.deliver(context, artifacts)
+        except (TransientError, PermanentError) as error:
+            logger.info(
+                "deliver-now failed; the reply carries it", extra={"delivery": context.delivery_id, "error": f"{error}"}
             )
-            try:
-                service.deliver(context, artifacts)
-            except (TransientError, PermanentError) as error:
-                logger.info(
-                    "deliver-now failed; the reply carries it",
-                    extra={"delivery": context.delivery_id, "error": f"{error}"},
-                )
             record = records.get(job.tenantId, context.delivery_id)
-            if record is not None:
-                results.append(status_of(record))
+        if record is not None:
+            results.append(status_of(record))
     return DeliveryResponse(request_id=request.request_id, report_id=job.jobId, deliveries=results)
 
 
