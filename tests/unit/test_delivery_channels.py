@@ -16,6 +16,7 @@ from shared.delivery.channels.naming import render_key
 from shared.delivery.channels.sftp import secret_name_of
 from shared.delivery.channels.slack import SlackConfig
 from shared.delivery.channels.webhook import WebhookConfig, sign, verify_signature
+from shared.delivery.registry import masked_config
 from shared.errors import PermanentError, TransientError
 from shared.settings import reset_settings
 
@@ -141,3 +142,17 @@ def test_ses_failures_are_classified_like_every_aws_channel(
     message = email.failure_message("bob@example.com", "Weekly", "job-1", "render", "boom", "dlv-1")
     with pytest.raises(expected, match=code):
         email.send_message(message)
+
+
+def test_shown_configs_mask_every_field_its_channel_model_keeps_out_of_repr() -> None:
+    hook = {"url": "https://hooks.example.com/r", "secret": "s3cret-for-this-subscription", "delivery_priority": 2}
+    assert masked_config("webhook", hook) == {"url": hook["url"], "secret": "***", "delivery_priority": 2}
+    slack = {"webhook_url": "https://hooks.slack.com/services/T0/B0/xyz"}
+    assert masked_config("slack", slack) == {"webhook_url": "***"}
+    sftp = {"host": "files.example.com", "username": "acme", "private_key_secret": "report-platform/sftp/acme"}
+    assert masked_config("sftp", sftp) == {**sftp, "private_key_secret": "***"}
+    assert masked_config("push", {"device_token": "a" * 64, "platform": "ios"}) == {
+        "device_token": "***",
+        "platform": "ios",
+    }
+    assert masked_config("email", {"subject": "Weekly"}) == {"subject": "Weekly"}
