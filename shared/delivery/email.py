@@ -9,25 +9,17 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import ClassVar
 
-from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, ReadTimeoutError
+from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.aws import client
 from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, DeliveryContext
+from shared.delivery.channels.aws_failures import as_channel_error
 from shared.delivery.send_rate import ses_bucket
-from shared.errors import InvalidInput, PermanentError, TransientError
+from shared.errors import InvalidInput, PermanentError
 from shared.settings import get_settings
 
 ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
-TRANSIENT_CODES = {
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "ServiceUnavailable",
-    "InternalFailure",
-    "InternalServiceErrorException",
-}
 
 
 class EmailConfig(BaseModel):
@@ -102,12 +94,8 @@ def _attachable(artifacts: list[Artifact]) -> bool:
 def _read(artifact: Artifact) -> bytes:
     try:
         body: bytes = client("s3").get_object(Bucket=artifact.bucket, Key=artifact.key)["Body"].read()
-    except ClientError as error:
-        if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
-            raise PermanentError(f"artifact {artifact.key} is gone: {error}") from error
-        raise TransientError(f"artifact {artifact.key} unreadable: {error}") from error
-    except (ConnectionError, ReadTimeoutError) as error:
-        raise TransientError(f"artifact {artifact.key} unreadable: {error}") from error
+    except (BotoCoreError, ClientError) as error:
+        raise as_channel_error(error, f"reading artifact {artifact.key}") from error
     return body
 
 
@@ -148,16 +136,8 @@ def send_message(message: EmailMessage) -> ChannelReceipt:
             FromEmailAddress=get_settings().sender_email,
             Content={"Raw": {"Data": message.as_bytes()}},
         )
-    except ClientError as error:
-        code = error.response["Error"]["Code"]
-        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400))
-        if code in TRANSIENT_CODES or status >= 500:
-            raise TransientError(f"SES {code}: {error.response['Error'].get('Message', '')}") from error
-        raise PermanentError(
-            f"SES refused the message ({code}): {error.response['Error'].get('Message', '')}"
-        ) from error
-    except (ConnectionError, ReadTimeoutError, BotoCoreError) as error:
-        raise TransientError(f"SES unreachable: {error}") from error
+    except (BotoCoreError, ClientError) as error:
+        raise as_channel_error(error, f"sending to {message['To']} through SES") from error
     message_id = str(reply["MessageId"])
     return ChannelReceipt(detail=f"sent SES message {message_id} to {message['To']}", external_id=message_id)
 

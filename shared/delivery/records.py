@@ -190,6 +190,13 @@ def reclaim(tenant_id: str, delivery_id: str, seen_updated_at: str, now: str) ->
     )
 
 
+def take(tenant_id: str, delivery_id: str, now: str, stale_since: str | None = None) -> DeliveryRecord | None:
+    """The delivery claimed for one send: `claim`, or with `stale_since` (the sweeper) `reclaim` a stale `sending`."""
+    if stale_since is None:
+        return claim(tenant_id, delivery_id, now)
+    return reclaim(tenant_id, delivery_id, stale_since, now)
+
+
 def abandon(tenant_id: str, delivery_id: str, seen_updated_at: str, error: str, now: str) -> DeliveryRecord | None:
     """A stale `sending` that must not be sent again → failed (not retryable) with why; None when it moved."""
     return mark_failed(tenant_id, delivery_id, error, False, now, seen_updated_at)

@@ -5,6 +5,8 @@ peer recognises a second hand-over of the same delivery id (see `shared.delivery
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
 from shared.delivery.channel import Channel
@@ -42,6 +44,13 @@ def channel_for(name: str) -> Channel:
         return CHANNELS[name]
     except KeyError:
         raise InvalidInput(f"channel {name!r} is not available; available: {', '.join(sorted(CHANNELS))}") from None
+
+
+def masked_config(channel: str, config: dict[str, Any]) -> dict[str, Any]:
+    """A stored channel config as shown back to people: the fields its model keeps out of `repr` (signing secrets,
+    credential-bearing URLs, device tokens, key names) as `***`."""
+    fields = channel_for(channel).config_model.model_fields
+    return {key: "***" if key in fields and not fields[key].repr else value for key, value in config.items()}
 
 
 def validate_channels(channels: list[ChannelSpec]) -> list[ChannelSpec]:

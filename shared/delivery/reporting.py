@@ -11,7 +11,7 @@ from shared.api.caller import Caller
 from shared.delivery import records, service
 from shared.delivery.channel import DeliveryContext
 from shared.delivery.records import DeliveryRecord
-from shared.delivery.registry import validate_channels
+from shared.delivery.registry import masked_config, validate_channels
 from shared.errors import Conflict, Forbidden, NotFound, PermanentError, TransientError
 from shared.jobs import logic as jobs
 from shared.observability import logger
@@ -30,9 +30,6 @@ from shared.subscriptions.models import (
 
 def _pdf_only() -> list[ReportFormat]:
     return ["pdf"]
-
-
-SECRET_FIELDS = frozenset({"secret", "private_key_secret", "device_token"})
 
 
 class DeliveryPreferences(BaseModel):
@@ -97,10 +94,6 @@ class DeliveryResponse(BaseModel):
     deliveries: list[DeliveryStatus]
 
 
-def _masked(config: dict[str, Any]) -> dict[str, Any]:
-    return {key: ("***" if key in SECRET_FIELDS else value) for key, value in config.items()}
-
-
 def as_report_subscription(subscription: Subscription) -> ReportSubscription:
     return ReportSubscription(
         subscription_id=subscription.subscriptionId,
@@ -108,7 +101,7 @@ def as_report_subscription(subscription: Subscription) -> ReportSubscription:
         report_types=[subscription.reportType],
         delivery_preferences={
             "channels": [
-                {"channel": c.channel, "recipients": c.recipients, "config": _masked(c.config)}
+                {"channel": c.channel, "recipients": c.recipients, "config": masked_config(c.channel, c.config)}
                 for c in subscription.channels
             ],
             "schedule": subscription.schedule.cron,
@@ -175,29 +168,32 @@ def deliver_now(caller: Caller, request: DeliveryRequest) -> DeliveryResponse:
     if job.status != "completed":
         raise Conflict(f"report {job.jobId} is {job.status}: only a completed report can be delivered")
     artifacts = service.artifacts_of(job)
+    contexts = [
+        DeliveryContext(
+            delivery_id=service.delivery_id_for(f"{job.jobId}|{request.request_id}", spec.channel, recipient),
+            tenant_id=job.tenantId,
+            job_id=job.jobId,
+            subscription_id=job.subscriptionId,
+            owner_id=caller.sub,
+            channel=spec.channel,
+            recipient=recipient,
+            config=spec.config,
+        )
+        for spec in validate_channels(request.channels)
+        for recipient in spec.recipients
+    ]
+    service.open_deliveries(contexts)
     results = []
-    for spec in validate_channels(request.channels):
-        for recipient in spec.recipients:
-            context = DeliveryContext(
-                delivery_id=service.delivery_id_for(f"{job.jobId}|{request.request_id}", spec.channel, recipient),
-                tenant_id=job.tenantId,
-                job_id=job.jobId,
-                subscription_id=job.subscriptionId,
-                owner_id=caller.sub,
-                channel=spec.channel,
-                recipient=recipient,
-                config=spec.config,
+    for context in contexts:
+        try:
+            record: DeliveryRecord | None = service.deliver(context, artifacts)
+        except (TransientError, PermanentError) as error:
+            logger.info(
+                "deliver-now failed; the reply carries it", extra={"delivery": context.delivery_id, "error": f"{error}"}
             )
-            try:
-                service.deliver(context, artifacts)
-            except (TransientError, PermanentError) as error:
-                logger.info(
-                    "deliver-now failed; the reply carries it",
-                    extra={"delivery": context.delivery_id, "error": f"{error}"},
-                )
             record = records.get(job.tenantId, context.delivery_id)
-            if record is not None:
-                results.append(status_of(record))
+        if record is not None:
+            results.append(status_of(record))
     return DeliveryResponse(request_id=request.request_id, report_id=job.jobId, deliveries=results)
 
 

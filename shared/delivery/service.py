@@ -49,26 +49,25 @@ def plan_deliveries(job: Job, subscription: Subscription | None) -> list[Deliver
     return list(planned.values())
 
 
+def _record_of(context: DeliveryContext, now: str) -> DeliveryRecord:
+    return DeliveryRecord(
+        deliveryId=context.delivery_id,
+        tenantId=context.tenant_id,
+        jobId=context.job_id,
+        subscriptionId=context.subscription_id,
+        ownerId=context.owner_id,
+        channel=context.channel,
+        recipient=context.recipient,
+        config=context.config,
+        createdAt=now,
+        updatedAt=now,
+    )
+
+
 def open_deliveries(contexts: list[DeliveryContext]) -> list[DeliveryRecord]:
     """Create a record per planned delivery; existing ones (a retried or rerun step) are kept as they are."""
     now = clock.iso(clock.now())
-    return [
-        records.create(
-            DeliveryRecord(
-                deliveryId=c.delivery_id,
-                tenantId=c.tenant_id,
-                jobId=c.job_id,
-                subscriptionId=c.subscription_id,
-                ownerId=c.owner_id,
-                channel=c.channel,
-                recipient=c.recipient,
-                config=c.config,
-                createdAt=now,
-                updatedAt=now,
-            )
-        )
-        for c in contexts
-    ]
+    return [records.create(_record_of(c, now)) for c in contexts]
 
 
 def context_of(record: DeliveryRecord) -> DeliveryContext:
@@ -113,15 +112,13 @@ def deliver(context: DeliveryContext, artifacts: list[Artifact], stale_since: st
     TransientError is recorded and re-raised for the pipeline's retry; anything else fails it for good.
 
     `stale_since` (the sweeper): take over a `sending` last updated then (a crash mid-send) for one more try."""
-    (existing,) = open_deliveries([context])
-    now = clock.iso(clock.now())
-    if stale_since is None:
-        claimed = records.claim(context.tenant_id, context.delivery_id, now)
-    else:
-        claimed = records.reclaim(context.tenant_id, context.delivery_id, stale_since, now)
+    claimed = _take(context, stale_since)
     if claimed is None:
-        logger.info("delivery not sent again", extra={"delivery_id": context.delivery_id, "status": existing.status})
-        return records.get(context.tenant_id, context.delivery_id) or existing
+        current = records.get(context.tenant_id, context.delivery_id)
+        if current is None:
+            raise PermanentError(f"delivery {context.delivery_id} has no record")
+        logger.info("delivery not sent again", extra={"delivery_id": context.delivery_id, "status": current.status})
+        return current
     report_type = artifacts[0].report_type if artifacts else "unknown"
     started = time.perf_counter()
     try:
@@ -143,6 +140,17 @@ def deliver(context: DeliveryContext, artifacts: list[Artifact], stale_since: st
         context.tenant_id, context.delivery_id, receipt.detail, receipt.external_id, clock.iso(clock.now())
     )
     return delivered or claimed
+
+
+def _take(context: DeliveryContext, stale_since: str | None) -> DeliveryRecord | None:
+    """The delivery's record claimed for this send, or None. The record usually exists (planned before the Deliver
+    step, listed by the sweeper), so the claim is the one write before the send; one not recorded yet (deliver-now) is
+    created, then claimed."""
+    now = clock.iso(clock.now())
+    claimed = records.take(context.tenant_id, context.delivery_id, now, stale_since)
+    if claimed is None and stale_since is None and records.create(_record_of(context, now)).status == "created":
+        claimed = records.claim(context.tenant_id, context.delivery_id, now)
+    return claimed
 
 
 def _count(context: DeliveryContext, report_type: str, outcome: stats.Outcome, started: float) -> None:

@@ -60,14 +60,10 @@ def _resend(record: DeliveryRecord, job: Job | None, stale_since: str | None) ->
     """One more hand-over: a report delivery through the service, a failure notice as the note it was."""
     if record.kind == "failure_notice":
         now = clock.iso(clock.now())
-        claimed = (
-            records.claim(record.tenantId, record.deliveryId, now)
-            if stale_since is None
-            else records.reclaim(record.tenantId, record.deliveryId, stale_since, now)
-        )
-        if claimed is None or job is None:
-            if claimed is not None:
-                records.mark_failed(record.tenantId, record.deliveryId, "its job no longer exists", False, now)
+        if records.take(record.tenantId, record.deliveryId, now, stale_since) is None:
+            return None
+        if job is None:
+            records.mark_failed(record.tenantId, record.deliveryId, "its job no longer exists", False, now)
             return None
         return service.send_failure_notice(job, record.deliveryId)
     artifacts = service.artifacts_of(job) if job is not None else []

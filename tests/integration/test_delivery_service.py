@@ -66,6 +66,21 @@ def test_a_deliver_step_rerun_sends_nothing_twice(peer: HttpPeer) -> None:
     assert stored.sentAt
 
 
+def test_a_planned_delivery_is_claimed_without_being_created_again(
+    peer: HttpPeer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = stored_job("job-planned", status="processing")
+    (record,) = service.open_deliveries([webhook(peer, job.jobId)])
+
+    def no_second_create(_record: records.DeliveryRecord) -> records.DeliveryRecord:
+        raise AssertionError("the Deliver step re-created a planned delivery's record")
+
+    monkeypatch.setattr(records, "create", no_second_create)
+    item = {"tenantId": "acme", "jobId": job.jobId, "deliveryId": record.deliveryId}
+    assert steps.deliver(item) == {"deliveryId": record.deliveryId, "status": "delivered"}
+    assert accepted(peer) == {record.deliveryId: 1}
+
+
 def test_every_try_is_counted_in_the_distribution_stats(peer: HttpPeer) -> None:
     job = stored_job("job-stats")
     peer.script(Reply(503))

@@ -6,14 +6,18 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from botocore.exceptions import ClientError
 
 from local.delivery_demo import describe_artifact
 from shared import clock
+from shared.delivery import email
 from shared.delivery.channels.http_post import RetryPolicy, backoff_seconds, check_peer_url, retry_after_seconds
 from shared.delivery.channels.naming import render_key
 from shared.delivery.channels.sftp import secret_name_of
 from shared.delivery.channels.slack import SlackConfig
 from shared.delivery.channels.webhook import WebhookConfig, sign, verify_signature
+from shared.delivery.registry import masked_config
+from shared.errors import PermanentError, TransientError
 from shared.settings import reset_settings
 
 ARTIFACT = describe_artifact("exp/1 a", format="csv", content_type="text/csv", report_type="Usage Summary")
@@ -108,3 +112,47 @@ def test_sftp_runs_its_coroutine_even_inside_a_running_event_loop() -> None:
 
     assert run_blocking(answer()) == 42
     assert run_blocking(caller()) == 42, "caller() itself runs run_blocking inside a running event loop"
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [
+        ("Throttling", 400, TransientError),
+        ("LimitExceededException", 400, TransientError),
+        ("InternalServiceErrorException", 500, TransientError),
+        ("MessageRejected", 400, PermanentError),
+        ("AccessDenied", 403, PermanentError),
+    ],
+)
+def test_ses_failures_are_classified_like_every_aws_channel(
+    monkeypatch: pytest.MonkeyPatch, code: str, status: int, expected: type[Exception]
+) -> None:
+    class RefusingSes:
+        def send_email(self, **_params: object) -> dict[str, str]:
+            raise ClientError(
+                {"Error": {"Code": code, "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "SendEmail"
+            )
+
+    class NoWait:
+        def take(self) -> float:
+            return 0.0
+
+    monkeypatch.setattr(email, "client", lambda _service: RefusingSes())
+    monkeypatch.setattr(email, "ses_bucket", NoWait)
+    message = email.failure_message("bob@example.com", "Weekly", "job-1", "render", "boom", "dlv-1")
+    with pytest.raises(expected, match=code):
+        email.send_message(message)
+
+
+def test_shown_configs_mask_every_field_its_channel_model_keeps_out_of_repr() -> None:
+    hook = {"url": "https://hooks.example.com/r", "secret": "s3cret-for-this-subscription", "delivery_priority": 2}
+    assert masked_config("webhook", hook) == {"url": hook["url"], "secret": "***", "delivery_priority": 2}
+    slack = {"webhook_url": "https://hooks.slack.com/services/T0/B0/xyz"}
+    assert masked_config("slack", slack) == {"webhook_url": "***"}
+    sftp = {"host": "files.example.com", "username": "acme", "private_key_secret": "report-platform/sftp/acme"}
+    assert masked_config("sftp", sftp) == {**sftp, "private_key_secret": "***"}
+    assert masked_config("push", {"device_token": "a" * 64, "platform": "ios"}) == {
+        "device_token": "***",
+        "platform": "ios",
+    }
+    assert masked_config("email", {"subject": "Weekly"}) == {"subject": "Weekly"}

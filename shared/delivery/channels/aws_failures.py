@@ -19,10 +19,12 @@ _TRANSIENT_CODES = frozenset(
         "InternalFailure",
         "InternalServiceError",
         "InternalServerError",
+        "InternalServiceErrorException",
         "RequestTimeout",
         "RequestTimeoutException",
         "ProvisionedThroughputExceededException",
         "KMSThrottlingException",
+        "LimitExceededException",
     }
 )
 

@@ -54,8 +54,6 @@ class HttpReceipt(ChannelReceipt):
 class PostOutcome:
     status: int
     attempts: int
-    body_excerpt: str
-    elapsed_ms: float
 
 
 def check_peer_url(url: str, allowed_host_suffixes: tuple[str, ...] = ()) -> str:
@@ -118,7 +116,6 @@ def post_with_retries(
 ) -> PostOutcome:
     """POST `body` until a 2xx (returned), a permanent answer (raised) or the end of the budget (TransientError)."""
     host = urlsplit(url).netloc
-    started = time.perf_counter()
     timeout = urllib3.Timeout(connect=policy.timeout_s, read=policy.timeout_s)
     last_problem = ""
     for attempt in range(1, policy.max_attempts + 1):
@@ -136,9 +133,9 @@ def post_with_retries(
         except urllib3.exceptions.HTTPError as error:
             last_problem = f"{type(error).__name__}: {error}"
         else:
-            excerpt = response.data[:EXCERPT_CHARS].decode("utf-8", "replace")
             if 200 <= response.status < 300:
-                return PostOutcome(response.status, attempt, excerpt, (time.perf_counter() - started) * 1000)
+                return PostOutcome(response.status, attempt)
+            excerpt = response.data[:EXCERPT_CHARS].decode("utf-8", "replace")
             if response.status not in RETRYABLE_STATUSES and response.status < 500:
                 raise PermanentError(f"HTTP {response.status} from {host} (not retried): {excerpt}")
             last_problem = f"HTTP {response.status}: {excerpt}"

@@ -46,7 +46,7 @@ class SftpConfig(BaseModel):
     host: str = Field(min_length=1, max_length=253)
     port: int = Field(22, ge=1, le=65535)
     username: str = Field(min_length=1, max_length=128)
-    private_key_secret: str = Field(description="Secrets Manager name or ARN of the private key")
+    private_key_secret: str = Field(repr=False, description="Secrets Manager name or ARN of the private key")
     known_host_key: str = Field(
         description="the server's public host key in OpenSSH format (`ssh-ed25519 AAAA...`); required"
     )
