@@ -51,21 +51,6 @@ def next_runs(expression: str, timezone: str, after: datetime, count: int = 3) -
     return list(islice(runs(expression, timezone, after), count))
 
 
-def smallest_interval(
-    expression: str, timezone: str, start: datetime, horizon: timedelta = timedelta(days=8)
-) -> timedelta:
-    """The shortest gap between two runs within `horizon` of `start` (a week covers every weekly pattern)."""
-    smallest = horizon
-    previous: datetime | None = None
-    for moment in runs(expression, timezone, start):
-        if moment - start > horizon:
-            break
-        if previous is not None:
-            smallest = min(smallest, moment - previous)
-        previous = moment
-    return smallest
-
-
 FREQUENCY_PROBE_RUNS = 1500
 """How many consecutive runs `shortest_gap` inspects: enough to see every gap of a pattern restricted to some days."""
 

@@ -23,14 +23,6 @@ def presigned_url(key: str, filename: str, content_type: str) -> str:
     return url
 
 
-def exists(key: str) -> bool:
-    try:
-        client("s3").head_object(Bucket=get_settings().name_of(REPORTS_BUCKET), Key=key)
-    except client("s3").exceptions.ClientError:
-        return False
-    return True
-
-
 def delete(keys: list[str]) -> None:
     """Remove artifacts (a missing key is not an error: S3 deletes are idempotent)."""
     if keys:

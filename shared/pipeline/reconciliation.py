@@ -47,9 +47,12 @@ def _objects(bucket: str, prefix: str) -> Iterator[tuple[str, datetime]]:
             yield item["Key"], item["LastModified"]
 
 
-def _compare(name: str, objects: dict[str, datetime], described: set[str], now: datetime) -> Mismatch:
+def _compare(
+    name: str, objects: dict[str, datetime], described: set[str], now: datetime, expected: set[str] | None = None
+) -> Mismatch:
+    """`expected`: the described keys whose objects must exist (all of them unless given)."""
     orphans = sorted(k for k, modified in objects.items() if k not in described and now - modified > GRACE)
-    missing = sorted(described - objects.keys())
+    missing = sorted((described if expected is None else expected) - objects.keys())
     return Mismatch(
         name=name,
         objects=len(objects),
@@ -61,17 +64,23 @@ def _compare(name: str, objects: dict[str, datetime], described: set[str], now: 
     )
 
 
-def _artifact_keys(now_iso: str) -> set[str]:
-    """Artifacts recorded on jobs (a failed job keeps what it rendered; a rerun overwrites the same keys)."""
-    keys: set[str] = set()
+def _artifact_keys(now_iso: str) -> tuple[set[str], set[str]]:
+    """Artifacts recorded on jobs (a failed job keeps what it rendered; a rerun overwrites the same keys): every one,
+    and those not yet expired. An expired artifact may still be in S3 (the lifecycle removes it up to a day or more
+    later) or already gone: neither is a mismatch."""
+    recorded: set[str] = set()
+    live: set[str] = set()
     for status in ("completed", "failed", "processing"):
         cursor: str | None = None
         while True:
             jobs, cursor = job_store.list_by_status(status, 100, cursor)
-            keys |= {a.key for j in jobs for a in j.artifacts if a.expiresAt > now_iso}
+            for artifact in (a for j in jobs for a in j.artifacts):
+                recorded.add(artifact.key)
+                if artifact.expiresAt > now_iso:
+                    live.add(artifact.key)
             if not cursor:
                 break
-    return keys
+    return recorded, live
 
 
 def reconcile() -> ReconciliationReport:
@@ -79,11 +88,11 @@ def reconcile() -> ReconciliationReport:
     files = dict(_objects(trial_store.documents_bucket(), "trials/"))
     described_files = {f["key"] for f in trial_store.every_file()}
     exports = dict(_objects(workspace.bucket(), "exports/"))
-    described_exports = _artifact_keys(clock.iso(now))
+    recorded_exports, live_exports = _artifact_keys(clock.iso(now))
     return ReconciliationReport(
         checkedAt=clock.iso(now),
         pairs=[
             _compare("trial-files", files, described_files, now),
-            _compare("export-artifacts", exports, described_exports, now),
+            _compare("export-artifacts", exports, recorded_exports, now, expected=live_exports),
         ],
     )

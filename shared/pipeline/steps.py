@@ -78,12 +78,16 @@ def spec_of(job: Job) -> ReportSpec:
     )
 
 
-def _processing(state: RunState, step: str) -> Job:
-    """Record the step reached; a job no longer processing (a sweeper failed it) stops the run."""
-    job = job_store.set_step(state.tenantId, state.jobId, step, clock.iso(clock.now()))
+def _still_processing(job: Job | None, state: RunState, step: str) -> Job:
+    """The job a conditional update returned; None (it is no longer processing: a sweeper failed it) stops the run."""
     if job is None:
         raise PermanentError(f"job {state.jobId} is no longer processing; {step} stops here")
     return job
+
+
+def _processing(state: RunState, step: str) -> Job:
+    """Record the step reached, unless the job is no longer processing (then the run stops)."""
+    return _still_processing(job_store.set_step(state.tenantId, state.jobId, step, clock.iso(clock.now())), state, step)
 
 
 @transient_boundary
@@ -140,7 +144,9 @@ def render(event: dict[str, Any]) -> dict[str, Any]:
     if not state.aggregated:
         raise PermanentError("Render ran before Aggregate")
     artifacts = render_artifacts(job, spec_of(job), source_for(job.reportType), workspace.get_json(state.aggregated))
-    job = job_store.set_artifacts(job.tenantId, job.jobId, artifacts, clock.iso(clock.now())) or job
+    job = _still_processing(
+        job_store.set_artifacts(job.tenantId, job.jobId, artifacts, clock.iso(clock.now())), state, "render"
+    )
     subscription = subscription_store.get(job.tenantId, job.subscriptionId) if job.subscriptionId else None
     planned = delivery.open_deliveries(delivery.plan_deliveries(job, subscription))
     state.deliveries = [DeliveryItem(tenantId=job.tenantId, jobId=job.jobId, deliveryId=r.deliveryId) for r in planned]

@@ -107,7 +107,11 @@ def list_subscriptions(
 
 def update(caller: Caller, subscription_id: str, patch: SubscriptionUpdate) -> Subscription:
     """Change what was given; the schedule follows (expression, timezone, enabled or disabled)."""
-    current = get(caller, subscription_id)
+    return apply_update(caller, get(caller, subscription_id), patch)
+
+
+def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdate) -> Subscription:
+    """`update` of a subscription the caller has already read (and may access): no second read."""
     changes = patch.model_dump(exclude_unset=True)
     if not changes:
         return current
@@ -115,12 +119,11 @@ def update(caller: Caller, subscription_id: str, patch: SubscriptionUpdate) -> S
     if patch.schedule is not None:
         check_schedule(patch.schedule)
         updated.scheduleDescription = cron.describe(patch.schedule.cron)
-    if patch.reportId is not None and patch.reportId != current.reportId:
-        if current.reportType != "report":
-            raise InvalidInput(f"reportId: a {current.reportType} subscription names no saved report")
-        updated.filters = source_for(current.reportType).check_access(caller, patch.reportId, updated.filters)
-    if patch.filters is not None:
-        updated.filters = source_for(current.reportType).check_access(caller, updated.reportId, patch.filters)
+    other_report = patch.reportId is not None and patch.reportId != current.reportId
+    if other_report and current.reportType != "report":
+        raise InvalidInput(f"reportId: a {current.reportType} subscription names no saved report")
+    if other_report or patch.filters is not None:
+        updated.filters = source_for(current.reportType).check_access(caller, updated.reportId, updated.filters)
     if patch.channels is not None:
         updated.channels = validate_channels(patch.channels)
     updated.nextRunAt = next_run_at(updated.schedule) if updated.status == "active" else None
@@ -130,19 +133,11 @@ def update(caller: Caller, subscription_id: str, patch: SubscriptionUpdate) -> S
     return updated
 
 
-def pause(caller: Caller, subscription_id: str) -> Subscription:
-    return update(caller, subscription_id, SubscriptionUpdate(status="paused"))
-
-
-def resume(caller: Caller, subscription_id: str) -> Subscription:
-    return update(caller, subscription_id, SubscriptionUpdate(status="active"))
-
-
 def toggle(caller: Caller, subscription_id: str) -> Subscription:
     """Seed 004's `PATCH /api/reports/schedules/{id}/toggle`."""
     current = get(caller, subscription_id)
-    return update(
-        caller, subscription_id, SubscriptionUpdate(status="paused" if current.status == "active" else "active")
+    return apply_update(
+        caller, current, SubscriptionUpdate(status="paused" if current.status == "active" else "active")
     )
 
 

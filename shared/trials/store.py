@@ -5,7 +5,7 @@ Keys: `trialKey` = `<tenant>#<trial>` for a trial's records and files; `<tenant>
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
@@ -36,9 +36,10 @@ def documents_bucket() -> str:
     return get_settings().name_of(TRIAL_DOCUMENTS_BUCKET)
 
 
-def _query_all(table: Any, **params: Any) -> Iterator[dict[str, Any]]:
+def _every_item(read: Callable[..., dict[str, Any]], **params: Any) -> Iterator[dict[str, Any]]:
+    """Every item of a paged Query or Scan (`read` is the table's `query` or `scan`)."""
     while True:
-        page = table.query(**params)
+        page = read(**params)
         for item in page.get("Items", []):
             yield from_item(item)
         if "LastEvaluatedKey" not in page:
@@ -52,16 +53,16 @@ def get_trial(tenant_id: str, trial_id: str) -> dict[str, Any] | None:
 
 
 def trials_of_tenant(tenant_id: str) -> list[str]:
-    items = _query_all(
-        _records(),
+    items = _every_item(
+        _records().query,
         KeyConditionExpression=Key("trialKey").eq(directory_key(tenant_id)) & Key("recordKey").begins_with("trial#"),
     )
     return [i["trialId"] for i in items]
 
 
 def trials_of_member(tenant_id: str, user_id: str) -> list[str]:
-    items = _query_all(
-        _records(),
+    items = _every_item(
+        _records().query,
         KeyConditionExpression=Key("trialKey").eq(directory_key(tenant_id))
         & Key("recordKey").begins_with(f"member#{user_id}#"),
     )
@@ -76,8 +77,8 @@ def is_member(tenant_id: str, trial_id: str, user_id: str) -> bool:
 def records(tenant_id: str, trial_id: str, kind: str) -> list[dict[str, Any]]:
     """Every record of one kind (`site`, `participant`)."""
     return list(
-        _query_all(
-            _records(),
+        _every_item(
+            _records().query,
             KeyConditionExpression=Key("trialKey").eq(trial_key(tenant_id, trial_id))
             & Key("recordKey").begins_with(f"{kind}#"),
         )
@@ -87,8 +88,8 @@ def records(tenant_id: str, trial_id: str, kind: str) -> list[dict[str, Any]]:
 def records_between(tenant_id: str, trial_id: str, kind: str, first: str, last: str) -> list[dict[str, Any]]:
     """Records of one dated kind (`visit`, `measurement`, `ae`) with dates in [first, last] (ISO dates)."""
     return list(
-        _query_all(
-            _records(),
+        _every_item(
+            _records().query,
             KeyConditionExpression=Key("trialKey").eq(trial_key(tenant_id, trial_id))
             & Key("recordKey").between(f"{kind}#{first}", f"{kind}#{last}~"),
         )
@@ -98,8 +99,8 @@ def records_between(tenant_id: str, trial_id: str, kind: str, first: str, last: 
 def files_between(tenant_id: str, trial_id: str, first: str, last: str) -> list[dict[str, Any]]:
     """Metadata of the trial's files captured in [first, last]."""
     return list(
-        _query_all(
-            _files(),
+        _every_item(
+            _files().query,
             KeyConditionExpression=Key("trialKey").eq(trial_key(tenant_id, trial_id))
             & Key("fileKey").between(first, f"{last}~"),
         )
@@ -108,15 +109,7 @@ def files_between(tenant_id: str, trial_id: str, first: str, last: str) -> list[
 
 def every_file() -> Iterator[dict[str, Any]]:
     """All file metadata of every tenant, page by page (the daily reconciliation's paged Scan)."""
-    table = _files()
-    params: dict[str, Any] = {}
-    while True:
-        page = table.scan(**params)
-        for item in page.get("Items", []):
-            yield from_item(item)
-        if "LastEvaluatedKey" not in page:
-            return
-        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return _every_item(_files().scan)
 
 
 def put_records(items: Iterable[dict[str, Any]]) -> int:

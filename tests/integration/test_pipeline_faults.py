@@ -12,10 +12,13 @@ from typing import Any, Literal
 import pytest
 
 from local.runtime import LocalRuntime
+from shared import clock
 from shared.aws import client
 from shared.catalog.pipeline import PIPELINE_DLQ
 from shared.delivery import registry
 from shared.errors import PermanentError, TransientError
+from shared.jobs import store as job_store
+from shared.jobs.models import JobError
 from shared.pipeline import sources
 from shared.settings import get_settings
 from tests.conftest import TokenFactory
@@ -148,3 +151,30 @@ def test_a_rerun_of_a_completed_job_ends_quietly_and_sends_nothing(alice_api: Ap
     assert job["attempt"] == 1
     assert {e["status"] for e in executions()} == {"SUCCEEDED"}
     _one_report_each()
+
+
+class _FailedMidRender:
+    """The real clinical weekly, whose job a sweeper fails while Render is building the document."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.report_type = inner, inner.report_type
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def build_document(self, spec: Any, aggregated: Any, purpose: Any) -> Any:
+        stalled = JobError(step="render", cause="no progress (test)", error="Stalled")
+        job_store.fail(spec.tenantId, spec.jobId, stalled, clock.iso(clock.now()))
+        return self.inner.build_document(spec, aggregated, purpose)
+
+
+def test_a_job_failed_while_rendering_plans_and_sends_nothing(
+    alice_api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sources.SOURCES, "clinical_weekly", _FailedMidRender(sources.SOURCES["clinical_weekly"]))
+    job = wait_for_job(alice_api, _subscribe_and_run(alice_api))
+    assert job["status"] == "failed", job
+    assert job["error"]["error"] == "Stalled"
+    assert job["deliveries"] == [], "no delivery is planned for a job that is no longer processing"
+    assert job["artifacts"] == []
+    assert report_mail_to(RECIPIENTS[0]) == report_mail_to(RECIPIENTS[1]) == []

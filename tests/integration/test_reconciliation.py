@@ -7,7 +7,10 @@ from local.runtime import LocalRuntime
 from shared import clock
 from shared.aws import client
 from shared.catalog.pipeline import PIPELINE_RECONCILE
+from shared.jobs import store as job_store
+from shared.jobs.models import ArtifactRecord, Job
 from shared.pipeline import workspace
+from shared.subscriptions.models import ReportFilters
 from shared.trials import store
 from tests.support.pipeline import small_trial
 
@@ -42,3 +45,38 @@ def test_orphans_and_missing_objects_are_reported_after_the_grace_period(clean: 
     assert later["trial-files"]["metadataWithoutObjects"] == [gone]
     assert later["trial-files"]["objectsWithoutMetadata"] == ["trials/acme/T-100/2026-01-01/stray.txt"]
     assert later["export-artifacts"]["objectsWithoutMetadata"] == ["exports/acme/job_x/report.pdf"]
+
+
+def _completed_job(job_id: str, key: str, expires_at: str) -> Job:
+    now = clock.iso(clock.now())
+    artifact = ArtifactRecord(format="pdf", key=key, contentType="application/pdf", sizeBytes=4, expiresAt=expires_at)
+    return Job(
+        jobId=job_id,
+        tenantId="acme",
+        kind="export",
+        ownerId="alice",
+        reportType="clinical_weekly",
+        title="t",
+        filters=ReportFilters(),
+        formats=["pdf"],
+        status="completed",
+        scheduledFor=now,
+        createdAt=now,
+        updatedAt=now,
+        artifacts=[artifact],
+    )
+
+
+def test_expired_artifacts_are_neither_orphans_while_s3_keeps_them_nor_missing_once_gone(clean: LocalRuntime) -> None:
+    s3, bucket = client("s3"), workspace.bucket()
+    expires_soon = clock.iso(clock.now() + timedelta(hours=1))
+    kept, gone, lost = (f"exports/acme/{j}/report.pdf" for j in ("job_kept", "job_gone", "job_lost"))
+    job_store.put_new(_completed_job("job_kept", kept, expires_soon))
+    job_store.put_new(_completed_job("job_gone", gone, expires_soon))
+    job_store.put_new(_completed_job("job_lost", lost, clock.iso(clock.now() + timedelta(days=30))))
+    s3.put_object(Bucket=bucket, Key=kept, Body=b"%PDF")
+
+    clock.set_now(clock.now() + timedelta(hours=2))
+    exports = _pairs()["export-artifacts"]
+    assert exports["objectsWithoutMetadata"] == [], "an expired artifact the lifecycle has not removed yet"
+    assert exports["metadataWithoutObjects"] == [lost], "only an unexpired artifact must exist"

@@ -57,8 +57,12 @@ def test_next_runs_keep_local_time_across_spring_forward() -> None:
     assert [r.astimezone(UTC).hour for r in runs] == [14, 13, 13]
 
 
-def test_smallest_interval_of_every_five_minutes() -> None:
-    assert cron.smallest_interval("*/5 * * * *", "UTC", datetime(2026, 1, 1, tzinfo=UTC)) == timedelta(minutes=5)
+def test_shortest_gap_of_every_five_minutes() -> None:
+    assert cron.shortest_gap("*/5 * * * *", datetime(2026, 1, 1, tzinfo=UTC)) == timedelta(minutes=5)
+
+
+def test_shortest_gap_sees_a_pattern_that_runs_on_one_day_of_the_month_only() -> None:
+    assert cron.shortest_gap("*/10 * 15 * *", datetime(2026, 1, 1, tzinfo=UTC)) == timedelta(minutes=10)
 
 
 def test_describe_is_human() -> None:
