@@ -14,7 +14,6 @@ from shared.errors import Conflict
 from shared.exports import logic
 from shared.exports.models import ScheduleIn, ScheduleOut
 from shared.reports.defaults import WEEKLY_USAGE_SUMMARY, ensure_usage_summary
-from shared.subscriptions import store as subscription_store
 
 WEEKLY_SCHEDULE_ID = "sub_weekly-usage-summary"
 """The id of each tenant's weekly Usage Summary schedule (a subscription id)."""
@@ -66,10 +65,7 @@ def init_defaults(request: InitDefaults, report_line: Callable[[str], None] = la
     try:
         schedule, schedule_created = logic.create_schedule(owner, body, schedule_id=WEEKLY_SCHEDULE_ID), True
     except Conflict:
-        existing = subscription_store.get(request.tenant, WEEKLY_SCHEDULE_ID)
-        if existing is None:
-            raise
-        schedule, schedule_created = logic.schedule_view(existing), False
+        schedule, schedule_created = logic.get_schedule(owner, WEEKLY_SCHEDULE_ID), False
     verb = "created" if schedule_created else "already there"
     progress(
         f"      {verb}: {schedule.id} ({schedule.schedule_description} {schedule.timezone}, {schedule.format}, "

@@ -170,7 +170,6 @@ def run_schedule(caller: Caller, schedule_id: str) -> ExportOut:
 
 def export_view(job: Job) -> ExportOut:
     artifact = job.artifacts[0] if job.artifacts else None
-    completed = job.status == "completed" and artifact is not None
     base = get_settings().api_base_url.rstrip("/")
     return ExportOut(
         id=job.jobId,
@@ -186,7 +185,7 @@ def export_view(job: Job) -> ExportOut:
         error_message=job.error.cause if job.error else None,
         download_url=(
             f"{base}/api/reports/exports/{job.jobId}/download?format={artifact.format}"
-            if completed and artifact
+            if artifact and job.status == "completed"
             else None
         ),
         expires_at=artifact.expiresAt if artifact else None,
@@ -225,12 +224,11 @@ def list_exports(caller: Caller, limit: int, cursor: str | None) -> ExportPage:
 
 
 def retry_export(caller: Caller, export_id: str) -> ExportOut:
-    """Start a failed export again (409 for any other status)."""
-    _job(caller, export_id)
+    """Start a failed export again (409 for any other status, 404 once deleted: `jobs.rerun` checks both)."""
     jobs.rerun(caller, export_id)
     return export_view(jobs.get(caller, export_id))
 
 
 def delete_export(caller: Caller, export_id: str) -> None:
-    _job(caller, export_id)
+    """`jobs.delete_export` reads the job once and checks the caller, a deleted export and the status."""
     jobs.delete_export(caller, export_id)

@@ -33,7 +33,7 @@ from shared.reports.models import (
     Visualization,
 )
 from shared.reports.runner import json_value, records, run
-from shared.reports.validation import OutputColumn, QueryInvalid, ResolvedQuery, resolve, resolve_spec
+from shared.reports.validation import OutputColumn, QueryInvalid, resolve, resolve_spec
 
 MAX_PREVIEW_ROWS = 100
 _NUMERIC = ("int", "float")
@@ -187,18 +187,13 @@ def listing(caller: Caller, limit: int, cursor: str | None) -> ReportPage:
     return ReportPage(items=items, next_cursor=next_cursor)
 
 
-def resolved_query(report: Report, now: datetime) -> ResolvedQuery:
-    """A saved report's query at `now` (relative ranges move with time)."""
-    return resolve(report.query, now)
-
-
 def preview(
     caller: Caller, report_id: str, limit: int, cursor: str | None, engine: QueryEngine | None = None
 ) -> PreviewPage:
     """One page of the report's rows, at most `limit` (≤ 100); pages stop at the report's row limit."""
     report = get(caller, report_id)
     offset = _offset_of(cursor, report) if cursor else 0
-    query = resolved_query(report, clock.now())
+    query = resolve(report.query, clock.now())  # relative ranges move with time
     row_limit = min(report.row_limit, query.limit)
     page_size = max(0, min(limit, row_limit - offset))
     rows: list[dict[str, Any]] = []

@@ -13,8 +13,8 @@ from shared.pipeline.spec import JsonValue, ReportSpec
 from shared.rendering.document import CellKind, Document
 from shared.reports import logic, store
 from shared.reports.models import Report
-from shared.reports.runner import fetch_rows, json_value
-from shared.reports.source import document_of
+from shared.reports.runner import json_value
+from shared.reports.source import document_of, run_report
 from shared.reports.validation import QueryInvalid, resolve
 from shared.subscriptions.models import ReportFilters
 
@@ -42,18 +42,16 @@ class SavedReport:
             raise PermanentError("the job names no saved report")
         try:
             report = store.get(spec.tenantId, spec.reportId)
-            query = resolve(report.query, spec.scheduledFor)
+            _, data = run_report(report, spec.tenantId, spec.scheduledFor)
         except NotFound:
             raise PermanentError(f"report {spec.reportId} no longer exists") from None
         except QueryInvalid as error:
             raise PermanentError(f"report {spec.reportId} has an invalid query: {error}") from None
-        limit = min(report.row_limit, query.limit)
-        data = fetch_rows(query, spec.tenantId, limit)
         return {
             "report": report.model_dump(mode="json"),
             "rows": [{k: json_value(v) for k, v in row.items()} for row in data.rows],
             "totalRows": data.total_rows,
-            "rowLimit": limit,
+            "rowLimit": data.row_limit,
         }
 
     def aggregate(self, spec: ReportSpec, fetched: JsonValue) -> JsonValue:

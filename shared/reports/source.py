@@ -18,7 +18,7 @@ from shared.rendering.document import (
 )
 from shared.reports import store
 from shared.reports.models import Report, Visualization
-from shared.reports.runner import fetch_rows
+from shared.reports.runner import ReportRows, fetch_rows
 from shared.reports.validation import OutputColumn, ResolvedQuery, resolve
 
 MAX_CHART_LABELS = 60
@@ -32,10 +32,18 @@ def build_document(
 
     At most min(report.row_limit, query limit, `row_limit`) rows are returned; the table block carries that limit and
     the total before it, so the renderers say when rows were cut."""
+    query, data = run_report(report, tenant_id, now, row_limit, engine)
+    return document_of(report, query, data.rows, data.total_rows, data.row_limit, tenant_id, now)
+
+
+def run_report(
+    report: Report, tenant_id: str, now: datetime, row_limit: int | None = None, engine: QueryEngine | None = None
+) -> tuple[ResolvedQuery, ReportRows]:
+    """The report's query resolved at `now` and its first min(report.row_limit, query limit, `row_limit`) rows, with
+    the total before that limit (one scan). QueryInvalid when the saved query is no longer valid."""
     query = resolve(report.query, now)
     limit = min(report.row_limit, query.limit, row_limit or report.row_limit)
-    data = fetch_rows(query, tenant_id, limit, engine)
-    return document_of(report, query, data.rows, data.total_rows, limit, tenant_id, now)
+    return query, fetch_rows(query, tenant_id, limit, engine)
 
 
 def document_of(

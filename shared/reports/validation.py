@@ -156,7 +156,7 @@ class _Resolver:
             )
         else:
             columns = tuple(OutputColumn(f.name, f.label, _KIND_OF[f.type], f.name) for f in self.table.fields)
-        self._unique_names(spec, columns)
+        self._unique_names(columns)
         conditions, first_day, last_day, empty = self._conditions(spec.filters)
         order = self._order(spec, columns)
         if not 1 <= spec.limit <= MAX_ROW_LIMIT:
@@ -248,7 +248,7 @@ class _Resolver:
         label = _titled(name) if aggregation.alias else f"{_FN_WORDS[fn]} {spec.label.lower()}"
         return OutputColumn(name, label, kind, spec.name, fn=typed_fn)
 
-    def _unique_names(self, spec: QuerySpec, columns: tuple[OutputColumn, ...]) -> None:
+    def _unique_names(self, columns: tuple[OutputColumn, ...]) -> None:
         seen: set[str] = set()
         for column in columns:
             if column.name in seen:
@@ -303,12 +303,10 @@ class _Resolver:
 
     def _values(self, spec: FieldSpec, op: Operator, value: Any, path: str) -> tuple[Any, ...] | None:
         if op in ("in", "between"):
-            expected = "a list of 2 values" if op == "between" else f"a list of 1 to {MAX_IN_VALUES} values"
-            if not isinstance(value, list) or not value or len(value) > MAX_IN_VALUES:
+            fewest, most = (2, 2) if op == "between" else (1, MAX_IN_VALUES)
+            if not isinstance(value, list) or not fewest <= len(value) <= most:
+                expected = "a list of 2 values" if op == "between" else f"a list of 1 to {MAX_IN_VALUES} values"
                 self.errors.append(f"{path}: operator {op!r} takes {expected}")
-                return None
-            if op == "between" and len(value) != 2:
-                self.errors.append(f"{path}: operator 'between' takes a list of 2 values")
                 return None
             typed = [self._value(spec, v, f"{path}[{i}]") for i, v in enumerate(value)]
             if any(t is None for t in typed):

@@ -16,7 +16,9 @@ from shared.aws import client, resource
 from shared.catalog.platform import REPORTS_BUCKET
 from shared.catalog.reports import REPORT_DEFINITIONS
 from shared.errors import Conflict
+from shared.exports import logic as exports
 from shared.jobs import logic as jobs
+from shared.jobs import store as job_store
 from shared.reports.defaults import USAGE_SUMMARY_ID, ensure_usage_summary
 from shared.settings import get_settings
 from tests.conftest import TokenFactory
@@ -292,3 +294,25 @@ def test_racing_retries_of_a_failed_export_start_one_run(lake: LocalRuntime, api
     assert len(executions()) == runs + 1
     done = wait_for_export(api, export_id)
     assert done["status"] == "completed"
+
+
+def test_retry_and_delete_read_the_export_once(
+    lake: LocalRuntime, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export_id = api.post(EXPORTS, {"report_id": USAGE_SUMMARY_ID, "format": "csv"}).json["id"]
+    assert wait_for_export(api, export_id)["status"] == "completed"
+    reads: list[str] = []
+    real_get = job_store.get
+
+    def counted_get(tenant_id: str, job_id: str) -> Any:
+        reads.append(job_id)
+        return real_get(tenant_id, job_id)
+
+    monkeypatch.setattr(job_store, "get", counted_get)
+    admin = Caller(sub="admin-1", tenant="acme", roles=("admin",))
+    with pytest.raises(Conflict):
+        exports.retry_export(admin, export_id)
+    assert reads == [export_id]
+    reads.clear()
+    exports.delete_export(admin, export_id)
+    assert reads == [export_id]

@@ -173,6 +173,14 @@ def test_granularities_and_aggregations_compile_to_the_common_subset() -> None:
             "filters[0].value: operator 'in' takes a list of 1 to 100 values",
         ),
         (
+            _query(filters=[{"field": "event_type", "op": "in", "value": []}]),
+            "filters[0].value: operator 'in' takes a list of 1 to 100 values",
+        ),
+        (
+            _query(filters=[{"field": "duration_ms", "op": "between", "value": [1, 5, 9]}]),
+            "filters[0].value: operator 'between' takes a list of 2 values",
+        ),
+        (
             _query(filters=[{"field": "event_type", "op": "in", "value": ["a", 3]}]),
             "filters[0].value[1]: field 'event_type' takes a string, not 3",
         ),
