@@ -90,9 +90,9 @@ def main() -> None:
         print(f"{'query':44} {'GSI Query':>10} {'Scan baseline':>14} {'returned':>9} {'pages':>6}")
         for label, type_, dry in (
             ("type=news, includeDryRun=true", NotificationType.NEWS, True),
-            ("type=news (dry runs filtered)", NotificationType.NEWS, False),
+            ("type=news (dry runs excluded)", NotificationType.NEWS, False),
             ("all types, includeDryRun=true", None, True),
-            ("all types (dry runs filtered)", None, False),
+            ("all types (dry runs excluded)", None, False),
         ):
             read, returned, pages = dashboard(type_, dry)
             scan_read, scan_returned = scan_baseline(type_, dry)

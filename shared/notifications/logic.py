@@ -7,7 +7,7 @@ import binascii
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -316,8 +316,3 @@ def ndjson(records: Iterable[NotificationReport]) -> bytes:
     """The extract of a day, in a fixed order (sentTime, id) so a rerun writes the same bytes."""
     ordered = sorted(records, key=lambda r: (r.sentTime, r.id))
     return "".join(json.dumps(report_row(r), sort_keys=True, separators=(",", ":")) + "\n" for r in ordered).encode()
-
-
-def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Platform = Literal["ios", "android", "iosEdition", "androidEdition"]
+from shared.push.provider import Platform
+
 PLATFORMS: tuple[Platform, ...] = ("ios", "android", "iosEdition", "androidEdition")
 
 
 class NotificationType(StrEnum):
-    """The known notification types; the report API queries the GSI once per type when no type is given."""
+    """The known notification types (a report query without a type reads the by-day index, so it needs no list)."""
 
     NEWS = "news"
     CONTENT = "content"
@@ -103,7 +104,7 @@ class ReportPage(BaseModel):
     items: list[NotificationReport]
     cursor: str | None
     itemsRead: int = Field(0, exclude=True)
-    """Items DynamoDB read for this page (ScannedCount, dry runs filtered out included): for the benchmark."""
+    """Items DynamoDB read for this page (ScannedCount): for the benchmark."""
 
 
 class SendRequest(BaseModel):

@@ -75,6 +75,6 @@ def update_received_counts(start: datetime, end: datetime, engine: QueryEngine |
         "updated": len(updated),
         "ignored": len(counts) - len(updated),
         "filesRead": result.files_read,
-        "partitions": len(count_query(start, end)[2].partitions or ()),
+        "partitions": len(hourly_partitions(start, end)),
         "bytesScanned": result.bytes_scanned,
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
@@ -12,6 +11,7 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.notifications import NOTIFICATIONS
 from shared.errors import Conflict
+from shared.items import conditional_check_failed, from_item
 from shared.notifications.logic import Feed, index_attributes
 from shared.notifications.models import NotificationReport, PlatformCounts, SenderResult
 from shared.settings import get_settings
@@ -25,19 +25,19 @@ def _table() -> Any:
     return resource("dynamodb").Table(get_settings().name_of(NOTIFICATIONS))
 
 
-def _plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; the models want ints."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _record(item: dict[str, Any]) -> NotificationReport:
-    return NotificationReport.model_validate(_plain(item))
+    return NotificationReport.model_validate(from_item(item))
+
+
+def _update_if(notification_id: str, **update: Any) -> bool:
+    """One conditional UpdateItem of a record; False if its ConditionExpression refused it."""
+    try:
+        _table().update_item(Key={"id": notification_id}, **update)
+    except ClientError as error:
+        if conditional_check_failed(error):
+            return False
+        raise
+    return True
 
 
 def get(notification_id: str) -> NotificationReport | None:
@@ -59,7 +59,7 @@ def put_new(record: NotificationReport) -> None:
             ConditionExpression="attribute_not_exists(id)",
         )
     except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+        if conditional_check_failed(error):
             raise AlreadyRecorded(f"notification {record.id} is already recorded") from None
         raise
 
@@ -75,19 +75,13 @@ def put_many(records: Iterable[NotificationReport]) -> Iterator[NotificationRepo
 def take_over_queueing(notification_id: str, unqueued: list[int], lease: str, expired_before: str) -> bool:
     """Take the queueing lease of a record whose shards `unqueued` are still to queue, if nobody holds it (or the
     holder's lease began before `expired_before`); False if another request holds it or the shards changed."""
-    try:
-        _table().update_item(
-            Key={"id": notification_id},
-            UpdateExpression="SET queueingSince = :lease",
-            ConditionExpression="unqueuedShards = :unqueued AND "
-            "(attribute_not_exists(queueingSince) OR queueingSince < :expired)",
-            ExpressionAttributeValues={":lease": lease, ":unqueued": unqueued, ":expired": expired_before},
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return _update_if(
+        notification_id,
+        UpdateExpression="SET queueingSince = :lease",
+        ConditionExpression="unqueuedShards = :unqueued AND "
+        "(attribute_not_exists(queueingSince) OR queueingSince < :expired)",
+        ExpressionAttributeValues={":lease": lease, ":unqueued": unqueued, ":expired": expired_before},
+    )
 
 
 def finish_queueing(notification_id: str, lease: str, unqueued: list[int], results: list[SenderResult]) -> bool:
@@ -101,38 +95,26 @@ def finish_queueing(notification_id: str, lease: str, unqueued: list[int], resul
             "SET reports = list_append(if_not_exists(reports, :empty), :results) REMOVE unqueuedShards, queueingSince"
         )
         values = {":empty": [], ":results": [r.model_dump(mode="json", exclude_none=True) for r in results]}
-    try:
-        _table().update_item(
-            Key={"id": notification_id},
-            UpdateExpression=update,
-            ConditionExpression="queueingSince = :lease",
-            ExpressionAttributeValues={**values, ":lease": lease},
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return _update_if(
+        notification_id,
+        UpdateExpression=update,
+        ConditionExpression="queueingSince = :lease",
+        ExpressionAttributeValues={**values, ":lease": lease},
+    )
 
 
 def set_events(notification_id: str, counts: PlatformCounts, start: str, end: str) -> bool:
     """SET the received counts, only if the notification exists and was sent inside [start, end]; False otherwise."""
-    try:
-        _table().update_item(
-            Key={"id": notification_id},
-            UpdateExpression="SET events = :events",
-            ConditionExpression="attribute_exists(id) AND sentTime BETWEEN :start AND :end",
-            ExpressionAttributeValues={
-                ":events": {"platformCounts": counts.model_dump()},
-                ":start": start,
-                ":end": end,
-            },
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return _update_if(
+        notification_id,
+        UpdateExpression="SET events = :events",
+        ConditionExpression="attribute_exists(id) AND sentTime BETWEEN :start AND :end",
+        ExpressionAttributeValues={
+            ":events": {"platformCounts": counts.model_dump()},
+            ":start": start,
+            ":end": end,
+        },
+    )
 
 
 class FeedReader:
