@@ -42,17 +42,18 @@ def list_all(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     all: Annotated[bool, Query()] = False,
 ) -> SubscriptionPage:
-    return logic.list_subscriptions(caller, limit, cursor, everyone=all)
+    page = logic.list_subscriptions(caller, limit, cursor, everyone=all)
+    return page.model_copy(update={"items": [logic.shown(s) for s in page.items]})
 
 
 @router.get("/api/subscriptions/<subscription_id>", summary="A subscription")
 def read(subscription_id: str, caller: CallerDep) -> Subscription:
-    return logic.get(caller, subscription_id)
+    return logic.shown(logic.get(caller, subscription_id))
 
 
 @router.patch("/api/subscriptions/<subscription_id>", summary="Change filters, formats, channels, schedule or status")
 def patch(subscription_id: str, body: SubscriptionUpdate, caller: CallerDep) -> Subscription:
-    return logic.update(caller, subscription_id, body)
+    return logic.shown(logic.update(caller, subscription_id, body))
 
 
 @router.delete("/api/subscriptions/<subscription_id>", summary="Unsubscribe: the schedule and its future runs go")

@@ -46,11 +46,47 @@ def channel_for(name: str) -> Channel:
         raise InvalidInput(f"channel {name!r} is not available; available: {', '.join(sorted(CHANNELS))}") from None
 
 
+MASK = "***"
+
+
+def _secret_fields(channel: str) -> set[str]:
+    """The config fields the channel's model keeps out of `repr`: signing secrets, credential-bearing URLs, device
+    tokens, key names."""
+    return {name for name, field in channel_for(channel).config_model.model_fields.items() if not field.repr}
+
+
 def masked_config(channel: str, config: dict[str, Any]) -> dict[str, Any]:
-    """A stored channel config as shown back to people: the fields its model keeps out of `repr` (signing secrets,
-    credential-bearing URLs, device tokens, key names) as `***`."""
-    fields = channel_for(channel).config_model.model_fields
-    return {key: "***" if key in fields and not fields[key].repr else value for key, value in config.items()}
+    """A stored channel config as shown back to people: its secret fields as `***`."""
+    secret = _secret_fields(channel)
+    return {key: MASK if key in secret else value for key, value in config.items()}
+
+
+def masked_channels(channels: list[ChannelSpec]) -> list[ChannelSpec]:
+    return [c.model_copy(update={"config": masked_config(c.channel, c.config)}) for c in channels]
+
+
+def keep_secrets(channels: list[ChannelSpec], stored: list[ChannelSpec]) -> list[ChannelSpec]:
+    """Channels sent back as they were shown: a secret field given as `***` keeps the stored value of the channel at
+    the same position (or else the first stored channel of that kind); InvalidInput if none has one to keep."""
+    kept = []
+    for number, spec in enumerate(channels):
+        masked = [key for key in _secret_fields(spec.channel) if spec.config.get(key) == MASK]
+        if not masked:
+            kept.append(spec)
+            continue
+        same_place = [stored[number]] if number < len(stored) and stored[number].channel == spec.channel else []
+        candidates = same_place + [c for c in stored if c.channel == spec.channel]
+        config = dict(spec.config)
+        for key in masked:
+            value = next((c.config[key] for c in candidates if key in c.config), None)
+            if value is None:
+                raise InvalidInput(
+                    f"channels[{number}].config.{key} is masked ({MASK}) but no stored {spec.channel} channel has one "
+                    "to keep: send the value itself"
+                )
+            config[key] = value
+        kept.append(spec.model_copy(update={"config": config}))
+    return kept
 
 
 def validate_channels(channels: list[ChannelSpec]) -> list[ChannelSpec]:

@@ -11,7 +11,7 @@ from shared.api.caller import Caller
 from shared.delivery import records, service
 from shared.delivery.channel import DeliveryContext
 from shared.delivery.records import DeliveryRecord
-from shared.delivery.registry import masked_config, validate_channels
+from shared.delivery.registry import masked_channels, validate_channels
 from shared.errors import Conflict, Forbidden, NotFound, PermanentError, TransientError
 from shared.jobs import logic as jobs
 from shared.observability import logger
@@ -100,10 +100,7 @@ def as_report_subscription(subscription: Subscription) -> ReportSubscription:
         subscriber_id=subscription.ownerId,
         report_types=[subscription.reportType],
         delivery_preferences={
-            "channels": [
-                {"channel": c.channel, "recipients": c.recipients, "config": masked_config(c.channel, c.config)}
-                for c in subscription.channels
-            ],
+            "channels": [c.model_dump() for c in masked_channels(subscription.channels)],
             "schedule": subscription.schedule.cron,
             "timezone": subscription.schedule.timezone,
             "format_preferences": subscription.formats,

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from shared import clock, cron
 from shared.api.caller import Caller
-from shared.delivery.registry import validate_channels
+from shared.delivery.registry import keep_secrets, masked_channels, validate_channels
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.jobs import logic as jobs
 from shared.jobs.models import JobPage, RunStarted
@@ -92,6 +92,11 @@ def get(caller: Caller, subscription_id: str) -> Subscription:
     return found
 
 
+def shown(subscription: Subscription) -> Subscription:
+    """A subscription as replied: each channel's secret config fields as `***` (a PATCH may send them back so)."""
+    return subscription.model_copy(update={"channels": masked_channels(subscription.channels)})
+
+
 def list_subscriptions(
     caller: Caller, limit: int = 50, cursor: str | None = None, everyone: bool = False
 ) -> SubscriptionPage:
@@ -125,7 +130,7 @@ def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdat
     if other_report or patch.filters is not None:
         updated.filters = source_for(current.reportType).check_access(caller, updated.reportId, updated.filters)
     if patch.channels is not None:
-        updated.channels = validate_channels(patch.channels)
+        updated.channels = validate_channels(keep_secrets(patch.channels, current.channels))
     updated.nextRunAt = next_run_at(updated.schedule) if updated.status == "active" else None
     updated.updatedAt = clock.iso(clock.now())
     store.replace(updated, current.updatedAt)

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from local.runtime import LocalRuntime
+from shared.subscriptions import store
 from shared.subscriptions.scheduler import SCHEDULED_TIME, describe_schedule
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
@@ -183,3 +184,52 @@ def test_download_needs_a_format_when_there_are_several_and_a_finished_job(alice
     redirect = alice.get(f"/api/reports/exports/{job_id}/download?format=csv")
     assert redirect.status == 302
     assert alice.get("/api/reports/exports/job_nothing/download").status == 404
+
+
+def test_channel_secrets_are_never_replied_and_a_patch_may_send_them_back_masked(alice: ApiClient) -> None:
+    secret = "s3cr3t-signing-key-0123456789"
+    hook = {
+        "channel": "webhook",
+        "recipients": ["ops"],
+        "config": {"url": "https://hooks.example.com/r", "secret": secret},
+    }
+    slack = {
+        "channel": "slack",
+        "recipients": ["#reports"],
+        "config": {"webhook_url": "https://hooks.slack.com/services/T/B/x"},
+    }
+    created = alice.post("/api/subscriptions", {"reportType": "weekly", "channels": [hook, slack]})
+    assert created.status == 201, created.body
+    path = f"/api/subscriptions/{created.json['subscriptionId']}"
+    shown = alice.get(path).json
+    listed = alice.get("/api/subscriptions").json["items"][0]
+    for reply in (shown, listed):
+        assert [c["config"].get("secret", c["config"].get("webhook_url")) for c in reply["channels"]] == ["***", "***"]
+    assert secret not in json.dumps(listed)
+
+    patched = alice.patch(
+        path, {"channels": [{**c, "recipients": [*c["recipients"], "more"]} for c in shown["channels"]]}
+    )
+    assert patched.status == 200, patched.body
+    assert "hooks.slack.com" not in json.dumps(patched.json)
+    stored = store.get("acme", created.json["subscriptionId"])
+    assert stored is not None
+    assert [c.config.get("secret", c.config.get("webhook_url")) for c in stored.channels] == [
+        secret,
+        slack["config"]["webhook_url"],
+    ], "the masked values sent back kept the stored secrets"
+
+    fresh = {
+        "channel": "webhook",
+        "recipients": ["x"],
+        "config": {"url": "https://hooks.example.com/r", "secret": "***"},
+    }
+    moved = alice.patch(path, {"channels": [slack, fresh]})
+    assert moved.status == 200, "a masked secret keeps the stored webhook's even at another position"
+    stored = store.get("acme", created.json["subscriptionId"])
+    assert stored is not None
+    assert stored.channels[1].config["secret"] == secret
+    nothing = alice.post("/api/subscriptions", {"reportType": "weekly", "channels": [slack]}).json["subscriptionId"]
+    unknown = alice.patch(f"/api/subscriptions/{nothing}", {"channels": [fresh]})
+    assert unknown.status == 400
+    assert "send the value itself" in unknown.json["message"]
