@@ -6,11 +6,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.api.caller import Caller
-from shared.api.resolver import current_caller, new_resolver
+from shared.api.replies import CallerDep
+from shared.api.resolver import new_resolver
 from shared.jobs import logic as jobs
 from shared.observability import http_entry
 from shared.subscriptions.models import ReportFormat
@@ -25,7 +24,7 @@ router = Router()
 )
 def download(
     export_id: str,
-    caller: Annotated[Caller, Depends(current_caller)],
+    caller: CallerDep,
     format: Annotated[ReportFormat | None, Query()] = None,
 ) -> Response[str]:
     location = jobs.download_location(caller, export_id, format)

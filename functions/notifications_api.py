@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from shared import clock
-from shared.api.caller import Caller
-from shared.api.resolver import current_caller, new_resolver
+from shared.api.replies import CallerDep
+from shared.api.resolver import new_resolver
 from shared.errors import Forbidden
 from shared.notifications import reports, sending
 from shared.notifications.models import NotificationReport, NotificationRequest, NotificationType, ReportPage, SendReply
@@ -23,7 +22,7 @@ router = Router()
 
 
 @router.post("/api/notifications", summary="Send a notification once per id", tags=["notifications"])
-def send_notification(request: NotificationRequest, caller: Annotated[Caller, Depends(current_caller)]) -> SendReply:
+def send_notification(request: NotificationRequest, caller: CallerDep) -> SendReply:
     if not caller.has_scope(SEND_SCOPE):
         raise Forbidden(f"sending a notification needs the admin role or the {SEND_SCOPE} scope")
     return sending.send(request, clock.now())
@@ -31,7 +30,7 @@ def send_notification(request: NotificationRequest, caller: Annotated[Caller, De
 
 @router.get("/api/notifications", summary="Notification reports by date range, newest first", tags=["notifications"])
 def list_notifications(
-    caller: Annotated[Caller, Depends(current_caller)],
+    caller: CallerDep,
     type_: Annotated[NotificationType | None, Query(alias="type")] = None,
     since: Annotated[str | None, Query(alias="from", description="ISO-8601 date or date-time")] = None,
     until: Annotated[str | None, Query(description="ISO-8601 date or date-time; default now")] = None,
@@ -43,7 +42,7 @@ def list_notifications(
 
 
 @router.get("/api/notifications/<notification_id>", summary="One notification report", tags=["notifications"])
-def get_notification(notification_id: str, caller: Annotated[Caller, Depends(current_caller)]) -> NotificationReport:
+def get_notification(notification_id: str, caller: CallerDep) -> NotificationReport:
     return reports.get_report(notification_id)
 
 

@@ -8,13 +8,12 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, Field
 
 from shared import clock
-from shared.api.caller import Caller
-from shared.api.resolver import current_caller, new_resolver
+from shared.api.replies import CallerDep
+from shared.api.resolver import new_resolver
 from shared.delivery import reporting, stats
 from shared.delivery.reporting import (
     DeliveryRequest,
@@ -61,7 +60,7 @@ def _window(start: datetime | None, until: datetime | None) -> tuple[datetime, d
     tags=["reporting"],
 )
 def distribution_stats(
-    caller: Annotated[Caller, Depends(current_caller)],
+    caller: CallerDep,
     start: Annotated[datetime | None, Query(alias="from", description="default: 24 hours before until")] = None,
     until: Annotated[datetime | None, Query(description="default: now")] = None,
     channel: Annotated[str | None, Query(max_length=32)] = None,
@@ -78,9 +77,7 @@ def distribution_stats(
     tags=["reporting"],
     responses={201: {"description": "subscribed"}},
 )
-def subscribe(
-    request: ReportSubscriptionRequest, caller: Annotated[Caller, Depends(current_caller)]
-) -> Response[SubscriptionResponse]:
+def subscribe(request: ReportSubscriptionRequest, caller: CallerDep) -> Response[SubscriptionResponse]:
     return Response(
         status_code=201, content_type=content_types.APPLICATION_JSON, body=reporting.subscribe(caller, request)
     )
@@ -92,7 +89,7 @@ def subscribe(
     tags=["reporting"],
 )
 def subscriptions_of(
-    subscriber_id: Annotated[str, Path(max_length=100)], caller: Annotated[Caller, Depends(current_caller)]
+    subscriber_id: Annotated[str, Path(max_length=100)], caller: CallerDep
 ) -> list[ReportSubscription]:
     return reporting.subscriptions_of(caller, subscriber_id)
 
@@ -102,7 +99,7 @@ def subscriptions_of(
     summary="Deliver a completed report to the given channels now (idempotent per request_id)",
     tags=["reporting"],
 )
-def deliver(request: DeliveryRequest, caller: Annotated[Caller, Depends(current_caller)]) -> DeliveryResponse:
+def deliver(request: DeliveryRequest, caller: CallerDep) -> DeliveryResponse:
     return reporting.deliver_now(caller, request)
 
 
@@ -111,16 +108,12 @@ def deliver(request: DeliveryRequest, caller: Annotated[Caller, Depends(current_
     summary="One delivery's status (seed 003's DeliveryStatus)",
     tags=["reporting"],
 )
-def delivery_status(
-    delivery_id: Annotated[str, Path(max_length=100)], caller: Annotated[Caller, Depends(current_caller)]
-) -> DeliveryStatus:
+def delivery_status(delivery_id: Annotated[str, Path(max_length=100)], caller: CallerDep) -> DeliveryStatus:
     return reporting.delivery_status(caller, delivery_id)
 
 
 @router.get("/api/jobs/<job_id>/deliveries", summary="A job's deliveries, each with its status", tags=["jobs"])
-def job_deliveries(
-    job_id: Annotated[str, Path(max_length=100)], caller: Annotated[Caller, Depends(current_caller)]
-) -> list[DeliveryStatusReply]:
+def job_deliveries(job_id: Annotated[str, Path(max_length=100)], caller: CallerDep) -> list[DeliveryStatusReply]:
     return jobs.delivery_replies(jobs.get(caller, job_id))
 
 

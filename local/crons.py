@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from local import lambdas
+from local.aws import ACCOUNT_ID, REGION
 from shared import catalog, clock, cron
 from shared.observability import logger
 
@@ -21,10 +22,10 @@ def scheduled_event(function: catalog.Function, moment: datetime) -> dict[str, o
         "id": f"local-{function.name}-{int(moment.timestamp())}",
         "detail-type": "Scheduled Event",
         "source": "aws.events",
-        "account": "123456789012",
+        "account": ACCOUNT_ID,
         "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": "us-east-1",
-        "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{function.name}"],
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{function.name}"],
         "detail": {},
     }
 

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from local import lambdas
 from local.auth import TokenRejected, verify_token
+from local.aws import ACCOUNT_ID
 from local.routes import Route, route_table, select
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
@@ -49,7 +50,7 @@ def build_event(
     content_type = headers.get("content-type", "")
     is_text = not body or content_type.startswith(("application/json", "text/", "application/x-www-form-urlencoded"))
     request_context: dict[str, Any] = {
-        "accountId": "123456789012",
+        "accountId": ACCOUNT_ID,
         "apiId": "local",
         "domainName": headers.get("host", "127.0.0.1"),
         "domainPrefix": "local",

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from local import lambdas
+from local.aws import REGION
 from shared import catalog
 from shared.aws import client
 from shared.observability import logger
@@ -29,7 +30,7 @@ def _event(queue_arn: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
                 "md5OfBody": m["MD5OfBody"],
                 "eventSource": "aws:sqs",
                 "eventSourceARN": queue_arn,
-                "awsRegion": "us-east-1",
+                "awsRegion": REGION,
             }
             for m in messages
         ]

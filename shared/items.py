@@ -8,6 +8,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from shared.errors import InvalidInput
 
 
@@ -67,3 +69,15 @@ def query_page(table: Any, params: dict[str, Any], cursor: str | None) -> tuple[
         params = {**params, "ExclusiveStartKey": start}
     page = table.query(**params)
     return [from_item(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
+
+
+def update_if(table: Any, key: dict[str, Any], **params: Any) -> dict[str, Any] | None:
+    """One conditional UpdateItem: the item as it now is (plain Python), or None if its ConditionExpression refused."""
+    try:
+        reply = table.update_item(Key=key, ReturnValues="ALL_NEW", **params)
+    except ClientError as error:
+        if conditional_check_failed(error):
+            return None
+        raise
+    attributes: dict[str, Any] = from_item(reply["Attributes"])
+    return attributes

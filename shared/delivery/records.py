@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from shared.aws import resource
 from shared.catalog.pipeline import DELIVERIES
-from shared.items import conditional_check_failed, from_item, to_item
+from shared.items import conditional_check_failed, from_item, to_item, update_if
 from shared.settings import get_settings
 
 DeliveryStatus = Literal["created", "sending", "delivered", "failed"]
@@ -68,13 +68,8 @@ def get(tenant_id: str, delivery_id: str) -> DeliveryRecord | None:
 
 
 def _update(tenant_id: str, delivery_id: str, **params: Any) -> DeliveryRecord | None:
-    try:
-        reply = _table().update_item(Key=_key(tenant_id, delivery_id), ReturnValues="ALL_NEW", **params)
-    except ClientError as error:
-        if conditional_check_failed(error):
-            return None
-        raise
-    return DeliveryRecord.model_validate(from_item(reply["Attributes"]))
+    item = update_if(_table(), _key(tenant_id, delivery_id), **params)
+    return DeliveryRecord.model_validate(item) if item is not None else None
 
 
 def claim(tenant_id: str, delivery_id: str, now: str) -> DeliveryRecord | None:

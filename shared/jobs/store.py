@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from shared.aws import resource
 from shared.catalog.pipeline import JOBS
-from shared.items import conditional_check_failed, from_item, query_page, to_item
+from shared.items import conditional_check_failed, from_item, query_page, to_item, update_if
 from shared.jobs.models import ArtifactRecord, Job, JobError, JobStatus
 from shared.settings import get_settings
 
@@ -43,13 +43,8 @@ def get(tenant_id: str, job_id: str) -> Job | None:
 
 def _update(tenant_id: str, job_id: str, **params: Any) -> Job | None:
     """One conditional update; the new job, or None when the condition did not hold."""
-    try:
-        reply = _table().update_item(Key=_key(tenant_id, job_id), ReturnValues="ALL_NEW", **params)
-    except ClientError as error:
-        if conditional_check_failed(error):
-            return None
-        raise
-    return _model(reply["Attributes"])
+    item = update_if(_table(), _key(tenant_id, job_id), **params)
+    return Job.model_validate(item) if item is not None else None
 
 
 def claim(tenant_id: str, job_id: str, now: str) -> Job | None:

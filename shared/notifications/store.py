@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.notifications import NOTIFICATIONS
 from shared.errors import Conflict
-from shared.items import conditional_check_failed, from_item
+from shared.items import conditional_check_failed, from_item, update_if
 from shared.notifications.logic import Feed, index_attributes
 from shared.notifications.models import NotificationReport, PlatformCounts, SenderResult
 from shared.settings import get_settings
@@ -31,13 +31,7 @@ def _record(item: dict[str, Any]) -> NotificationReport:
 
 def _update_if(notification_id: str, **update: Any) -> bool:
     """One conditional UpdateItem of a record; False if its ConditionExpression refused it."""
-    try:
-        _table().update_item(Key={"id": notification_id}, **update)
-    except ClientError as error:
-        if conditional_check_failed(error):
-            return False
-        raise
-    return True
+    return update_if(_table(), {"id": notification_id}, **update) is not None
 
 
 def get(notification_id: str) -> NotificationReport | None:

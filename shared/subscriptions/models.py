@@ -40,7 +40,7 @@ class ChannelSpec(BaseModel):
     channel: ChannelName
     recipients: list[str] = Field(min_length=1, max_length=50)
     config: dict[str, Any] = Field(default_factory=dict)
-    """Channel-specific settings, checked by `shared.subscriptions.channels.validate_channels`."""
+    """Channel-specific settings, checked by `shared.delivery.registry.validate_channels`."""
 
 
 class Schedule(BaseModel):
