@@ -62,7 +62,7 @@ def _init_defaults(args: argparse.Namespace) -> int:
     deployed one (AWS credentials, `--function-name` = its physical name)."""
     import json
 
-    from local.aws import REGION
+    from local.account import REGION
     from shared.aws import client
 
     if os.environ.get("AWS_ENDPOINT_URL"):

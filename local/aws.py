@@ -12,11 +12,10 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.server import ThreadedMotoServer
 
 from local import lambdas
+from local.account import REGION
 from shared.aws import reset_clients
 from shared.settings import reset_settings
 
-REGION = "us-east-1"
-ACCOUNT_ID = "123456789012"
 MOTO_CONFIG: dict[str, Any] = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},

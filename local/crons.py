@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from local import lambdas
-from local.aws import ACCOUNT_ID, REGION
+from local.account import ACCOUNT_ID, REGION
 from shared import catalog, clock, cron
 from shared.observability import logger
 

@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from local import lambdas
+from local.account import ACCOUNT_ID
 from local.auth import TokenRejected, verify_token
-from local.aws import ACCOUNT_ID
 from local.routes import Route, route_table, select
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024

@@ -6,7 +6,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from local.aws import ACCOUNT_ID, REGION
+from local.account import ACCOUNT_ID, REGION
 
 
 @dataclass

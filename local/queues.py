@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from local import lambdas
-from local.aws import REGION
+from local.account import REGION
 from shared import catalog
 from shared.aws import client
 from shared.observability import logger

@@ -134,10 +134,9 @@ def list_schedules(caller: Caller, limit: int, cursor: str | None) -> SchedulePa
 
 
 def replace_schedule(caller: Caller, schedule_id: str, body: ScheduleIn) -> ScheduleOut:
-    _subscription(caller, schedule_id)
-    updated = subscriptions.update(
+    updated = subscriptions.apply_update(
         caller,
-        schedule_id,
+        _subscription(caller, schedule_id),
         SubscriptionUpdate(
             name=body.name,
             description=body.description,
@@ -152,20 +151,16 @@ def replace_schedule(caller: Caller, schedule_id: str, body: ScheduleIn) -> Sche
 
 
 def delete_schedule(caller: Caller, schedule_id: str) -> None:
-    _subscription(caller, schedule_id)
-    subscriptions.delete(caller, schedule_id)
+    subscriptions.remove(_subscription(caller, schedule_id))
 
 
 def toggle_schedule(caller: Caller, schedule_id: str) -> ScheduleOut:
-    _subscription(caller, schedule_id)
-    return schedule_view(subscriptions.toggle(caller, schedule_id))
+    return schedule_view(subscriptions.toggled(caller, _subscription(caller, schedule_id)))
 
 
 def run_schedule(caller: Caller, schedule_id: str) -> ExportOut:
     """Run now: the export (job) it started."""
-    _subscription(caller, schedule_id)
-    started = subscriptions.run_now(caller, schedule_id)
-    return export_view(jobs.get(caller, started.jobId))
+    return export_view(subscriptions.run(_subscription(caller, schedule_id)))
 
 
 def export_view(job: Job) -> ExportOut:
@@ -225,8 +220,7 @@ def list_exports(caller: Caller, limit: int, cursor: str | None) -> ExportPage:
 
 def retry_export(caller: Caller, export_id: str) -> ExportOut:
     """Start a failed export again (409 for any other status, 404 once deleted: `jobs.rerun` checks both)."""
-    jobs.rerun(caller, export_id)
-    return export_view(jobs.get(caller, export_id))
+    return export_view(jobs.rerun(caller, export_id))
 
 
 def delete_export(caller: Caller, export_id: str) -> None:

@@ -21,7 +21,6 @@ from shared.jobs.models import (
     JobKind,
     JobPage,
     JobReply,
-    RunStarted,
 )
 from shared.pipeline.executions import start_run
 from shared.pipeline.sources import source_for
@@ -129,8 +128,9 @@ def start_one_off_export(caller: Caller, spec: ExportSpec, format: ReportFormat)
     return job
 
 
-def rerun(caller: Caller, job_id: str) -> RunStarted:
-    """Start a failed job again (seed 004's export retry); steps are idempotent, nothing is delivered twice."""
+def rerun(caller: Caller, job_id: str) -> Job:
+    """Start a failed job again (seed 004's export retry): the job, now pending. Steps are idempotent, nothing is
+    delivered twice."""
     job = get(caller, job_id)
     if job.deletedAt is not None:
         raise NotFound(f"no job {job_id}: it was deleted")
@@ -147,7 +147,7 @@ def rerun(caller: Caller, job_id: str) -> RunStarted:
             job.tenantId, job.jobId, JobError(step="start", cause=cause, error="StartFailed"), clock.iso(clock.now())
         )
         raise
-    return RunStarted(jobId=requeued.jobId, status=requeued.status, scheduledFor=requeued.scheduledFor)
+    return requeued
 
 
 def get(caller: Caller, job_id: str) -> Job:

@@ -12,7 +12,7 @@ from shared.api.caller import Caller
 from shared.delivery.registry import keep_secrets, masked_channels, validate_channels
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.jobs import logic as jobs
-from shared.jobs.models import JobPage, RunStarted
+from shared.jobs.models import Job, JobPage, RunStarted
 from shared.pipeline.sources import source_for
 from shared.settings import get_settings
 from shared.subscriptions import scheduler, store
@@ -140,26 +140,37 @@ def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdat
 
 def toggle(caller: Caller, subscription_id: str) -> Subscription:
     """Seed 004's `PATCH /api/reports/schedules/{id}/toggle`."""
-    current = get(caller, subscription_id)
+    return toggled(caller, get(caller, subscription_id))
+
+
+def toggled(caller: Caller, current: Subscription) -> Subscription:
+    """`toggle` of a subscription the caller has already read."""
     return apply_update(
         caller, current, SubscriptionUpdate(status="paused" if current.status == "active" else "active")
     )
 
 
 def delete(caller: Caller, subscription_id: str) -> None:
+    remove(get(caller, subscription_id))
+
+
+def remove(current: Subscription) -> None:
     """Remove the schedule first (no further runs), then the subscription; its past jobs stay readable by id."""
-    current = get(caller, subscription_id)
     scheduler.delete_schedule(current.subscriptionId)
     store.delete(current.tenantId, current.subscriptionId)
 
 
 def run_now(caller: Caller, subscription_id: str) -> RunStarted:
+    job = run(get(caller, subscription_id))
+    return RunStarted(jobId=job.jobId, status=job.status, scheduledFor=job.scheduledFor)
+
+
+def run(subscription: Subscription) -> Job:
     """A run outside the schedule, for the slot `now` (so a double click within the same millisecond is one job)."""
-    subscription = get(caller, subscription_id)
     job, created = jobs.create_job_for_slot(subscription, clock.iso(clock.now()), kind="manual")
     if created:
         jobs.start_job(job)
-    return RunStarted(jobId=job.jobId, status=job.status, scheduledFor=job.scheduledFor)
+    return job
 
 
 def list_jobs(caller: Caller, subscription_id: str, limit: int = 20, cursor: str | None = None) -> JobPage:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from moto.sns.models import sns_backends
 
-from local.aws import ACCOUNT_ID, REGION
+from local.account import ACCOUNT_ID, REGION
 from local.delivery_demo import delivery_context, store_artifact
 from local.push import PUSH_LOG, RecordingPushProvider
 from local.runtime import LocalRuntime

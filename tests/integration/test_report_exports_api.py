@@ -17,10 +17,12 @@ from shared.catalog.platform import REPORTS_BUCKET
 from shared.catalog.reports import REPORT_DEFINITIONS
 from shared.errors import Conflict
 from shared.exports import logic as exports
+from shared.exports.models import ScheduleIn
 from shared.jobs import logic as jobs
 from shared.jobs import store as job_store
 from shared.reports.defaults import USAGE_SUMMARY_ID, ensure_usage_summary
 from shared.settings import get_settings
+from shared.subscriptions import store as subscription_store
 from tests.conftest import TokenFactory
 from tests.support.analytics import NOW, load_small_lake
 from tests.support.api_client import ApiClient
@@ -316,3 +318,28 @@ def test_retry_and_delete_read_the_export_once(
     reads.clear()
     exports.delete_export(admin, export_id)
     assert reads == [export_id]
+
+
+def test_each_schedule_route_reads_the_subscription_once(
+    lake: LocalRuntime, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schedule_id = api.post(SCHEDULES, schedule_body()).json["id"]
+    reads: list[str] = []
+    real_get = subscription_store.get
+
+    def counted_get(tenant_id: str, subscription_id: str) -> Any:
+        reads.append(subscription_id)
+        return real_get(tenant_id, subscription_id)
+
+    monkeypatch.setattr(subscription_store, "get", counted_get)
+    admin = Caller(sub="admin-1", tenant="acme", roles=("admin",), email="admin@acme.example")
+    for route in (
+        lambda: exports.toggle_schedule(admin, schedule_id),
+        lambda: exports.replace_schedule(admin, schedule_id, ScheduleIn.model_validate(schedule_body(name="Renamed"))),
+        lambda: exports.run_schedule(admin, schedule_id),
+        lambda: exports.delete_schedule(admin, schedule_id),
+    ):
+        reads.clear()
+        route()
+        assert reads == [schedule_id]
+    assert api.get(f"{SCHEDULES}/{schedule_id}").status == 404
