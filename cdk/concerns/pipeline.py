@@ -134,9 +134,8 @@ class PipelineConstruct(Construct):
             self.state_machine.metric_failed(period=Duration.minutes(5)),
             "Report pipeline executions failed",
         )
-        stack_of_functions = Stack.of(self)
         for name in definition.FUNCTION_PLACEHOLDERS.values():
-            logical_id = stack_of_functions.get_logical_id(functions[name].node.default_child)  # type: ignore[arg-type]
+            logical_id = stack.get_logical_id(functions[name].node.default_child)  # type: ignore[arg-type]
             acknowledge(
                 self.state_machine,
                 f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",

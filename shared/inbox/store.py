@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from shared.aws import resource
 from shared.catalog.delivery import INBOX
+from shared.items import update_if
 from shared.settings import get_settings
 
 
@@ -83,17 +84,11 @@ def query_newest_first(
 
 def mark_read(user_key: str, item_key: str, read_at: str) -> dict[str, Any] | None:
     """Set `read` (keeping the first `readAt`); None when the user has no such item."""
-    try:
-        reply = _table().update_item(
-            Key={"userKey": user_key, "itemKey": item_key},
-            UpdateExpression="SET #read = :true, readAt = if_not_exists(readAt, :at)",
-            ConditionExpression="attribute_exists(userKey)",
-            ExpressionAttributeNames={"#read": "read"},
-            ExpressionAttributeValues={":true": True, ":at": read_at},
-            ReturnValues="ALL_NEW",
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return None
-        raise
-    return dict(reply["Attributes"])
+    return update_if(
+        _table(),
+        {"userKey": user_key, "itemKey": item_key},
+        UpdateExpression="SET #read = :true, readAt = if_not_exists(readAt, :at)",
+        ConditionExpression="attribute_exists(userKey)",
+        ExpressionAttributeNames={"#read": "read"},
+        ExpressionAttributeValues={":true": True, ":at": read_at},
+    )

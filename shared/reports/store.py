@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.reports import REPORT_DEFINITIONS
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.items import conditional_check_failed
 from shared.reports.models import Report, Visualization
 from shared.settings import get_settings
 
@@ -59,16 +60,12 @@ def _report(item: dict[str, Any]) -> Report:
     )
 
 
-def _conditional(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
 def insert(report: Report) -> bool:
     """Store a new report; False when the tenant already has a report with this id."""
     try:
         _table().put_item(Item=_item(report), ConditionExpression="attribute_not_exists(report_id)")
     except ClientError as error:
-        if _conditional(error):
+        if conditional_check_failed(error):
             return False
         raise
     return True
@@ -84,7 +81,7 @@ def _if_unchanged(write: Any, report_id: str, expected_version: int, **params: A
             **params,
         )
     except ClientError as error:
-        if _conditional(error):
+        if conditional_check_failed(error):
             raise Conflict(f"report {report_id} was changed or deleted meanwhile; read it again") from None
         raise
 
