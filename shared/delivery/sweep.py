@@ -27,9 +27,9 @@ from shared.delivery.records import DeliveryRecord
 from shared.delivery.registry import RESEND_SAFE
 from shared.errors import PermanentError, TransientError
 from shared.jobs import store as job_store
+from shared.jobs.logic import start_job
 from shared.jobs.models import Job, JobError
 from shared.observability import logger, metrics
-from shared.pipeline.executions import start_run
 from shared.settings import get_settings
 
 
@@ -121,10 +121,7 @@ def sweep_jobs() -> JobSweep:
             report.skipped.append(job.jobId)
             continue
         if job.attempt <= settings.job_max_redrives:
-            run_input = {"tenantId": job.tenantId, "jobId": job.jobId, "scheduledFor": job.scheduledFor}
-            if job.subscriptionId:
-                run_input["subscriptionId"] = job.subscriptionId
-            start_run(run_input, name=f"{job.jobId}-redrive-{job.attempt}")
+            start_job(job, name=f"{job.jobId}-redrive-{job.attempt}")
             report.redriven.append(job.jobId)
             continue
         report.failed.append(job.jobId)

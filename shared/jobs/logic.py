@@ -92,12 +92,13 @@ def create_job_for_slot(
     return existing, False
 
 
-def start_job(job: Job) -> None:
-    """Start the state machine on a job that exists (a run-now, an export, a rerun)."""
+def start_job(job: Job, name: str | None = None) -> None:
+    """Start the state machine on a job that exists (a run-now, an export, a rerun, a sweeper's redrive); `name`
+    makes a second start of the same run a no-op (default: a fresh name)."""
     run_input: dict[str, str] = {"tenantId": job.tenantId, "jobId": job.jobId, "scheduledFor": job.scheduledFor}
     if job.subscriptionId:
         run_input["subscriptionId"] = job.subscriptionId
-    start_run(run_input, name=f"{job.jobId}-{job.attempt}-{uuid.uuid4().hex[:8]}")
+    start_run(run_input, name=name or f"{job.jobId}-{job.attempt}-{uuid.uuid4().hex[:8]}")
 
 
 def start_one_off_export(caller: Caller, spec: ExportSpec, format: ReportFormat) -> Job:
