@@ -16,6 +16,7 @@ from shared.delivery.email import failure_message, send_message
 from shared.delivery.records import DeliveryRecord
 from shared.delivery.registry import channel_for
 from shared.errors import PermanentError, TransientError
+from shared.jobs.files import download_link
 from shared.jobs.models import Job
 from shared.observability import logger
 from shared.settings import get_settings
@@ -85,7 +86,6 @@ def context_of(record: DeliveryRecord) -> DeliveryContext:
 
 def artifacts_of(job: Job) -> list[Artifact]:
     """The job's files as channels see them, each with the API's download link."""
-    base = get_settings().api_base_url.rstrip("/")
     bucket = get_settings().resources.get("REPORTS_BUCKET", "")
     period = job.filters.dateRange.replace("_", " ")
     return [
@@ -100,7 +100,7 @@ def artifacts_of(job: Job) -> list[Artifact]:
             title=job.title,
             report_type=job.reportType,
             period=job.periodLabel or period,
-            download_url=f"{base}/api/reports/exports/{job.jobId}/download?format={a.format}",
+            download_url=download_link(job.jobId, a.format),
             expires_at=datetime.fromisoformat(a.expiresAt.replace("Z", "+00:00")),
         )
         for a in job.artifacts

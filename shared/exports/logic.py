@@ -11,8 +11,8 @@ from shared.delivery import registry
 from shared.errors import InvalidInput, NotFound
 from shared.exports.models import ExportIn, ExportOut, ExportPage, ScheduleIn, ScheduleOut, SchedulePage
 from shared.jobs import logic as jobs
+from shared.jobs.files import download_link
 from shared.jobs.models import ExportSpec, Job
-from shared.settings import get_settings
 from shared.subscriptions import logic as subscriptions
 from shared.subscriptions.models import (
     ChannelSpec,
@@ -165,7 +165,6 @@ def run_schedule(caller: Caller, schedule_id: str) -> ExportOut:
 
 def export_view(job: Job) -> ExportOut:
     artifact = job.artifacts[0] if job.artifacts else None
-    base = get_settings().api_base_url.rstrip("/")
     return ExportOut(
         id=job.jobId,
         report_id=job.reportId,
@@ -178,11 +177,7 @@ def export_view(job: Job) -> ExportOut:
         row_count=artifact.rowCount if artifact else None,
         truncated=artifact.truncated if artifact else False,
         error_message=job.error.cause if job.error else None,
-        download_url=(
-            f"{base}/api/reports/exports/{job.jobId}/download?format={artifact.format}"
-            if artifact and job.status == "completed"
-            else None
-        ),
+        download_url=download_link(job.jobId, artifact.format) if artifact and job.status == "completed" else None,
         expires_at=artifact.expiresAt if artifact else None,
         execution_time_ms=job.executionTimeMs,
         created_at=job.createdAt,

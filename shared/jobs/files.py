@@ -1,10 +1,15 @@
-"""S3 access for job artifacts: the short-lived presigned URL behind the download route, removal of an export."""
+"""Job artifacts: the download route's link, the short-lived presigned URL behind it, removal of an export."""
 
 from __future__ import annotations
 
 from shared.aws import client
 from shared.catalog.platform import REPORTS_BUCKET
 from shared.settings import get_settings
+
+
+def download_link(job_id: str, fmt: str) -> str:
+    """The API's download route of one artifact (a 302 to a fresh presigned URL): what replies and channels link to."""
+    return f"{get_settings().api_base_url.rstrip('/')}/api/reports/exports/{job_id}/download?format={fmt}"
 
 
 def presigned_url(key: str, filename: str, content_type: str) -> str:

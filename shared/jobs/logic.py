@@ -25,7 +25,6 @@ from shared.jobs.models import (
 from shared.pipeline.executions import start_run
 from shared.pipeline.sources import source_for
 from shared.pipeline.spec import period_of
-from shared.settings import get_settings
 from shared.subscriptions.models import ReportFormat, Subscription
 
 MAX_PAGE = 100
@@ -177,10 +176,9 @@ def delivery_replies(job: Job) -> list[DeliveryStatusReply]:
 
 
 def reply(job: Job) -> JobReply:
-    base = get_settings().api_base_url.rstrip("/")
     report_url = None
     if job.status == "completed" and job.artifacts:
-        report_url = f"{base}/api/reports/exports/{job.jobId}/download?format={job.artifacts[0].format}"
+        report_url = files.download_link(job.jobId, job.artifacts[0].format)
     return JobReply(
         jobId=job.jobId,
         subscriptionId=job.subscriptionId,
