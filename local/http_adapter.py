@@ -8,13 +8,14 @@ import threading
 import uuid
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from local import lambdas
 from local.account import ACCOUNT_ID
 from local.auth import TokenRejected, verify_token
+from local.loopback import LoopbackHttpServer
 from local.routes import Route, route_table, select
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
@@ -107,8 +108,7 @@ class LocalHttpApi:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer((host, port), _Handler)
-        self.server.daemon_threads = True
+        self.server = LoopbackHttpServer((host, port), _Handler)
         self._thread: threading.Thread | None = None
 
     @property

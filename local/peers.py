@@ -12,9 +12,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from local.loopback import LoopbackHttpServer
 from shared.delivery.channels.webhook import verify_signature
 
 
@@ -93,8 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(LoopbackHttpServer):
     state: _State
 
 

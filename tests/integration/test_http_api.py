@@ -1,8 +1,11 @@
 """The local HTTP API as a client sees it: open health, token on every /api route, JSON errors, OpenAPI and docs."""
 
+import socket
 from datetime import timedelta
 
 from local.auth import mint_token
+from local.http_adapter import LocalHttpApi
+from local.runtime import LocalRuntime
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
 
@@ -12,6 +15,22 @@ def test_health_is_open(api: ApiClient) -> None:
     assert reply.status == 200
     assert reply.json["status"] == "ok"
     assert reply.json["stage"] == "local"
+
+
+def test_connections_waiting_to_be_accepted_are_all_answered(runtime: LocalRuntime) -> None:
+    """Fifty clients connect before the server accepts any: none is refused or reset (the stdlib's backlog is 5)."""
+    server = LocalHttpApi(0)
+    clients = [socket.create_connection(server.server.server_address[:2], timeout=2) for _ in range(50)]
+    server.start()
+    try:
+        for client in clients:
+            client.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        replies = [client.makefile("rb").readline() for client in clients]
+    finally:
+        for client in clients:
+            client.close()
+        server.stop()
+    assert replies == [b"HTTP/1.1 200 OK\r\n"] * 50
 
 
 def test_api_routes_need_a_valid_token(api: ApiClient) -> None:
