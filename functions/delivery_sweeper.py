@@ -1,4 +1,4 @@
-"""Cron: replay deliveries left `created` or `sending` (seed 002's replay-created-notifications)."""
+"""Cron: replay deliveries left `created` or `sending`, retry or end those left `failed` retryable (seed 002)."""
 
 from shared.delivery.sweep import sweep_deliveries
 from shared.observability import lambda_entry

@@ -58,9 +58,9 @@ DELIVERY_SWEEPER = Function(
     name="delivery-sweeper",
     handler="functions.delivery_sweeper.handler",
     kind="cron",
-    description="Every 10 minutes: deliveries left created or sending past DELIVERY_STALE_MINUTES are sent again",
+    description="Every 10 minutes: deliveries left created, sending or failed retryable are sent again or ended",
     schedule="rate(10 minutes)",
-    grants=(*_DELIVERY_STATE, *CHANNEL_GRANTS),
+    grants=(*_DELIVERY_STATE, *CHANNEL_GRANTS, Grant("pipeline-dlq", "send")),
     timeout_s=300,
     reserved_concurrency=1,
 )

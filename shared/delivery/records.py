@@ -29,6 +29,8 @@ class DeliveryRecord(BaseModel):
     config: dict[str, Any] = Field(default_factory=dict)
     status: DeliveryStatus = "created"
     attempts: int = 0
+    sweeps: int = 0
+    """How often the delivery sweeper sent it again after it was left `failed` with a transient cause."""
     lastError: str | None = None
     retryable: bool | None = None
     detail: str | None = None
@@ -172,6 +174,22 @@ def list_stale(status: DeliveryStatus, before: str, limit: int = 100) -> list[De
     )
 
 
+def list_retryable(before: str, since: str, limit: int = 100) -> list[DeliveryRecord]:
+    """Deliveries `failed` with a transient cause (`retryable`), last updated in [`since`, `before`) (oldest first),
+    through `status-index`; at most `limit`. `since` bounds the read: failed-for-good ones stay in that index."""
+    return _query(
+        {
+            "IndexName": "status-index",
+            "KeyConditionExpression": "#status = :failed AND updatedAt BETWEEN :since AND :before",
+            "FilterExpression": "retryable = :true",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":failed": "failed", ":since": since, ":before": before, ":true": True},
+            "Limit": limit,
+        },
+        limit,
+    )
+
+
 def reclaim(tenant_id: str, delivery_id: str, seen_updated_at: str, now: str) -> DeliveryRecord | None:
     """A stale `sending` (a crash mid-send) taken over for one more try, attempts + 1; None when it moved since it
     was seen (its sender finished, or another sweeper took it)."""
@@ -185,11 +203,56 @@ def reclaim(tenant_id: str, delivery_id: str, seen_updated_at: str, now: str) ->
     )
 
 
-def take(tenant_id: str, delivery_id: str, now: str, stale_since: str | None = None) -> DeliveryRecord | None:
-    """The delivery claimed for one send: `claim`, or with `stale_since` (the sweeper) `reclaim` a stale `sending`."""
-    if stale_since is None:
+def retry(tenant_id: str, delivery_id: str, seen_updated_at: str, now: str) -> DeliveryRecord | None:
+    """A `failed` (retryable) delivery taken by the sweeper for one more try: `sending`, attempts + 1, sweeps + 1; None
+    when it moved since it was seen (a rerun of its job or another sweep claimed it)."""
+    return _update(
+        tenant_id,
+        delivery_id,
+        UpdateExpression="SET #status = :sending, updatedAt = :now ADD attempts :one, sweeps :one",
+        ConditionExpression="#status = :failed AND retryable = :true AND updatedAt = :seen",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":sending": "sending",
+            ":now": now,
+            ":one": 1,
+            ":failed": "failed",
+            ":true": True,
+            ":seen": seen_updated_at,
+        },
+    )
+
+
+def give_up(tenant_id: str, delivery_id: str, seen_updated_at: str, error: str, now: str) -> DeliveryRecord | None:
+    """A `failed` (retryable) delivery the sweeper sends no more → failed for good (not retryable) with why; None when
+    it moved since it was seen."""
+    return _update(
+        tenant_id,
+        delivery_id,
+        UpdateExpression="SET retryable = :false, lastError = :error, updatedAt = :now",
+        ConditionExpression="#status = :failed AND retryable = :true AND updatedAt = :seen",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":false": False,
+            ":error": error[:1000],
+            ":now": now,
+            ":failed": "failed",
+            ":true": True,
+            ":seen": seen_updated_at,
+        },
+    )
+
+
+def take(tenant_id: str, delivery_id: str, now: str, seen: DeliveryRecord | None = None) -> DeliveryRecord | None:
+    """The delivery claimed for one send: `claim`; for the sweeper, which passes the record it listed (`seen`), a stale
+    `sending` is `reclaim`ed and a retryable `failed` `retry`ed, each only if unchanged since it was listed."""
+    if seen is None or seen.status == "created":
         return claim(tenant_id, delivery_id, now)
-    return reclaim(tenant_id, delivery_id, stale_since, now)
+    if seen.status == "sending":
+        return reclaim(tenant_id, delivery_id, seen.updatedAt, now)
+    if seen.status == "failed":
+        return retry(tenant_id, delivery_id, seen.updatedAt, now)
+    return None
 
 
 def abandon(tenant_id: str, delivery_id: str, seen_updated_at: str, error: str, now: str) -> DeliveryRecord | None:

@@ -107,18 +107,22 @@ def artifacts_of(job: Job) -> list[Artifact]:
     ]
 
 
-def deliver(context: DeliveryContext, artifacts: list[Artifact], stale_since: str | None = None) -> DeliveryRecord:
+def deliver(context: DeliveryContext, artifacts: list[Artifact]) -> DeliveryRecord:
     """Hand the artifacts over once. A delivery already `delivered` (or mid-`sending`) is not sent again; a
-    TransientError is recorded and re-raised for the pipeline's retry; anything else fails it for good.
-
-    `stale_since` (the sweeper): take over a `sending` last updated then (a crash mid-send) for one more try."""
-    claimed = _take(context, stale_since)
+    TransientError is recorded and re-raised for the pipeline's retry; anything else fails it for good."""
+    claimed = _take(context)
     if claimed is None:
         current = records.get(context.tenant_id, context.delivery_id)
         if current is None:
             raise PermanentError(f"delivery {context.delivery_id} has no record")
         logger.info("delivery not sent again", extra={"delivery_id": context.delivery_id, "status": current.status})
         return current
+    return send_claimed(context, claimed, artifacts)
+
+
+def send_claimed(context: DeliveryContext, claimed: DeliveryRecord, artifacts: list[Artifact]) -> DeliveryRecord:
+    """Send a delivery whose record this caller holds (`sending`, by its own conditional claim) and record the outcome:
+    `delivered`, or `failed` with the error (retryable for a TransientError, which is re-raised; else for good)."""
     report_type = artifacts[0].report_type if artifacts else "unknown"
     started = time.perf_counter()
     try:
@@ -142,13 +146,13 @@ def deliver(context: DeliveryContext, artifacts: list[Artifact], stale_since: st
     return delivered or claimed
 
 
-def _take(context: DeliveryContext, stale_since: str | None) -> DeliveryRecord | None:
+def _take(context: DeliveryContext) -> DeliveryRecord | None:
     """The delivery's record claimed for this send, or None. The record usually exists (planned before the Deliver
-    step, listed by the sweeper), so the claim is the one write before the send; one not recorded yet (deliver-now) is
-    created, then claimed."""
+    step), so the claim is the one write before the send; one not recorded yet (deliver-now) is created, then claimed
+    (after the claim that missed it: three writes)."""
     now = clock.iso(clock.now())
-    claimed = records.take(context.tenant_id, context.delivery_id, now, stale_since)
-    if claimed is None and stale_since is None and records.create(_record_of(context, now)).status == "created":
+    claimed = records.claim(context.tenant_id, context.delivery_id, now)
+    if claimed is None and records.create(_record_of(context, now)).status == "created":
         claimed = records.claim(context.tenant_id, context.delivery_id, now)
     return claimed
 

@@ -9,6 +9,18 @@ Deliveries `created` or `sending` unchanged for `DELIVERY_STALE_MINUTES`:
   peer. Email, Slack and push cannot be deduplicated, so they stay at most once: the delivery is failed with the reason
   (visible in the job's deliveries and counted) instead of risking a second copy.
 
+Deliveries `failed` with a transient cause (`retryable`: the pipeline's own retries were used up, or a deliver-now or
+an earlier sweep failed transiently), unchanged for `DELIVERY_STALE_MINUTES` * 2^(sweeps so far) (15, 30, 60 min):
+- on a `RESEND_SAFE` channel: taken (`failed → sending`, conditional on the `updatedAt` seen and still retryable, so a
+  rerun of the job or another sweep racing it sends once) and sent again, up to `RETRY_SWEEPS` times; once those are
+  used up, failed for good (not retryable) with the last cause.
+- on an at-most-once channel (email, Slack, push): not sent again (a transient failure may have come after the
+  hand-over, e.g. a timeout), failed for good with the cause, as for a stale `sending`.
+Every delivery the sweeper leaves failed for good (given up, abandoned, or answered permanently to its re-send) goes to
+the pipeline's dead-letter queue with its cause (`dead_letters`). Retryable failures older than `RETRY_LOOKBACK` are not
+read (failed-for-good deliveries stay in the `failed` partition of the index; the window keeps each sweep's read
+bounded); a rerun of the job sends them.
+
 Jobs `processing` unchanged for `JOB_WORKING_TIMEOUT_MINUTES` have lost their execution (a crash, a timeout beyond
 the state machine's own catches): the cause is transient, so the job is failed with the reason and started again with
 the same input (`jobId`, attempt + 1), up to `JOB_MAX_REDRIVES` times; after that it stays failed and its owner is
@@ -17,12 +29,12 @@ emailed. Both queries go through the `status-index` GSIs, never a Scan; each swe
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
 from shared import clock
-from shared.delivery import records, service
+from shared.delivery import dead_letters, records, service
 from shared.delivery.records import DeliveryRecord
 from shared.delivery.registry import RESEND_SAFE
 from shared.errors import PermanentError, TransientError
@@ -32,16 +44,27 @@ from shared.jobs.models import Job, JobError
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 
+RETRY_SWEEPS = 3
+"""How often the sweeper sends again a delivery left `failed` with a transient cause before it fails it for good."""
+RETRY_LOOKBACK = timedelta(days=7)
+"""Retryable failures last updated longer ago than this are not read (each sweep's read of the index stays bounded)."""
+
 
 class DeliverySweep(BaseModel):
     resent: list[str] = []
     """Delivery ids handed over by this sweep (delivered, or failed for good by the channel)."""
     abandoned: list[str] = []
-    """Stale `sending` on an at-most-once channel: failed with the reason, not sent again."""
+    """Stale `sending` or retryable `failed` on an at-most-once channel: failed for good with the reason, not sent."""
+    given_up: list[str] = []
+    """Retryable `failed` whose `RETRY_SWEEPS` re-sends are used up: failed for good with the last cause."""
     retrying: list[str] = []
-    """Handed over but failed transiently: `failed` (retryable), with the error."""
+    """Handed over but failed transiently: `failed` (retryable), with the error; a later sweep tries again."""
+    waiting: list[str] = []
+    """Retryable `failed` whose backoff has not passed yet: left for a later sweep."""
     skipped: list[str] = []
-    """Moved on since they were listed (their own sender finished): left alone."""
+    """Moved on since they were listed (their own sender finished, a rerun or another sweep took them): left alone."""
+    dead_lettered: list[str] = []
+    """Failed for good by this sweep and put on the pipeline dead-letter queue with the cause."""
 
 
 class JobSweep(BaseModel):
@@ -56,30 +79,85 @@ def _job_of(record: DeliveryRecord, jobs: dict[str, Job | None]) -> Job | None:
     return jobs[record.jobId]
 
 
-def _resend(record: DeliveryRecord, job: Job | None, stale_since: str | None) -> DeliveryRecord | None:
-    """One more hand-over: a report delivery through the service, a failure notice as the note it was."""
+def _resend(record: DeliveryRecord, job: Job | None) -> DeliveryRecord | None:
+    """One more hand-over of the record as listed, taken conditionally on what was listed (`records.take`; None when
+    it moved since): a report delivery through the service, a failure notice as the note it was."""
+    now = clock.iso(clock.now())
+    claimed = records.take(record.tenantId, record.deliveryId, now, record)
+    if claimed is None:
+        return None
     if record.kind == "failure_notice":
-        now = clock.iso(clock.now())
-        if records.take(record.tenantId, record.deliveryId, now, stale_since) is None:
-            return None
         if job is None:
             records.mark_failed(record.tenantId, record.deliveryId, "its job no longer exists", False, now)
-            return None
-        return service.send_failure_notice(job, record.deliveryId)
+            raise PermanentError("its job no longer exists")
+        return service.send_failure_notice(job, record.deliveryId) or claimed
     artifacts = service.artifacts_of(job) if job is not None else []
-    return service.deliver(service.context_of(record), artifacts, stale_since=stale_since)
+    return service.send_claimed(service.context_of(record), claimed, artifacts)
+
+
+def _send_again(record: DeliveryRecord, job: Job | None, report: DeliverySweep) -> None:
+    """Re-send a listed record and file the outcome; one failed for good by the re-send goes to the DLQ."""
+    try:
+        result = _resend(record, job)
+    except TransientError:
+        report.retrying.append(record.deliveryId)
+        return
+    except PermanentError as error:
+        report.resent.append(record.deliveryId)
+        ended = records.get(record.tenantId, record.deliveryId)
+        if ended is not None and ended.status == "failed" and ended.retryable is False:
+            _dead_letter(ended, job, "PermanentError", f"{error}", report)
+        return
+    (report.resent if result is not None else report.skipped).append(record.deliveryId)
+
+
+def _dead_letter(record: DeliveryRecord, job: Job | None, error: str, cause: str, report: DeliverySweep) -> None:
+    if dead_letters.send(record, job, error, cause):
+        report.dead_lettered.append(record.deliveryId)
+
+
+def _retry_due(record: DeliveryRecord, now: datetime, stale_minutes: int) -> bool:
+    """The backoff: `stale_minutes` after the pipeline's last try, doubling with each sweep's re-send."""
+    return record.updatedAt < clock.iso(now - timedelta(minutes=stale_minutes * 2**record.sweeps))
+
+
+def _sweep_failed(record: DeliveryRecord, job: Job | None, now: datetime, report: DeliverySweep) -> None:
+    """One retryable `failed` delivery: end it (at most once, or retries used up), wait, or send it again."""
+    stale_minutes = get_settings().delivery_stale_minutes
+    if record.channel not in RESEND_SAFE:
+        outcome, error = report.abandoned, "DeliveryAbandoned"
+        reason = (
+            f"failed with a transient cause ({record.lastError}); not sent again: {record.channel} cannot recognise "
+            "a repeat, so it is delivered at most once"
+        )
+    elif record.sweeps >= RETRY_SWEEPS:
+        outcome, error = report.given_up, "DeliveryRetriesExhausted"
+        reason = f"still failing after {record.sweeps} re-sends by the delivery sweeper: {record.lastError}"
+    elif not _retry_due(record, now, stale_minutes):
+        report.waiting.append(record.deliveryId)
+        return
+    else:
+        _send_again(record, job, report)
+        return
+    ended = records.give_up(record.tenantId, record.deliveryId, record.updatedAt, reason, clock.iso(clock.now()))
+    if ended is None:
+        report.skipped.append(record.deliveryId)
+        return
+    outcome.append(record.deliveryId)
+    _dead_letter(ended, job, error, reason, report)
 
 
 def sweep_deliveries() -> DeliverySweep:
-    """Replay deliveries left `created` or `sending` past the threshold (see the module's docstring)."""
+    """Replay deliveries left `created` or `sending` past the threshold, and retry or end those left `failed` with a
+    transient cause (see the module's docstring)."""
     settings = get_settings()
-    before = clock.iso(clock.now() - timedelta(minutes=settings.delivery_stale_minutes))
+    now = clock.now()
+    before = clock.iso(now - timedelta(minutes=settings.delivery_stale_minutes))
     report = DeliverySweep()
     jobs: dict[str, Job | None] = {}
     for status in ("created", "sending"):
         for record in records.list_stale(status, before, settings.sweep_batch):
             job = _job_of(record, jobs)
-            stale_since = record.updatedAt if status == "sending" else None
             if status == "sending" and record.channel not in RESEND_SAFE:
                 reason = (
                     f"interrupted while sending (last update {record.updatedAt}); not sent again: {record.channel} "
@@ -88,21 +166,20 @@ def sweep_deliveries() -> DeliverySweep:
                 done = records.abandon(
                     record.tenantId, record.deliveryId, record.updatedAt, reason, clock.iso(clock.now())
                 )
-                (report.abandoned if done is not None else report.skipped).append(record.deliveryId)
+                if done is None:
+                    report.skipped.append(record.deliveryId)
+                    continue
+                report.abandoned.append(record.deliveryId)
+                _dead_letter(done, job, "DeliveryAbandoned", reason, report)
                 continue
-            try:
-                result = _resend(record, job, stale_since)
-            except TransientError:
-                report.retrying.append(record.deliveryId)
-                continue
-            except PermanentError:
-                report.resent.append(record.deliveryId)
-                continue
-            taken = result is not None and result.attempts > record.attempts
-            (report.resent if taken else report.skipped).append(record.deliveryId)
+            _send_again(record, job, report)
+    for record in records.list_retryable(before, clock.iso(now - RETRY_LOOKBACK), settings.sweep_batch):
+        _sweep_failed(record, _job_of(record, jobs), now, report)
     metrics.add_metric(name="SweptDeliveriesResent", unit="Count", value=len(report.resent))
     metrics.add_metric(name="SweptDeliveriesAbandoned", unit="Count", value=len(report.abandoned))
+    metrics.add_metric(name="SweptDeliveriesGivenUp", unit="Count", value=len(report.given_up))
     metrics.add_metric(name="SweptDeliveriesRetrying", unit="Count", value=len(report.retrying))
+    metrics.add_metric(name="SweptDeliveriesDeadLettered", unit="Count", value=len(report.dead_lettered))
     logger.info("delivery sweep", extra={"before": before, **report.model_dump()})
     return report
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -13,13 +15,15 @@ from local import outbox
 from local.peers import HttpPeer, Reply
 from local.runtime import LocalRuntime
 from shared import clock
-from shared.delivery import records, service, stats
+from shared.aws import client, resource
+from shared.catalog.pipeline import DELIVERIES, PIPELINE_DLQ
+from shared.delivery import records, service, stats, sweep
 from shared.delivery.channel import DeliveryContext
 from shared.delivery.sweep import sweep_deliveries, sweep_jobs
-from shared.errors import TransientError
+from shared.errors import PermanentError, TransientError
 from shared.jobs import store as job_store
 from shared.pipeline import steps
-from shared.settings import reset_settings
+from shared.settings import get_settings, reset_settings
 from tests.support.deliveries import stored_job
 from tests.support.pipeline import executions, mail_to
 
@@ -195,3 +199,242 @@ def test_job_sweeper_redrives_a_stalled_job_with_the_same_input(clean: LocalRunt
     assert report.redriven == [stalled.jobId]
     assert any(e["name"] == f"{stalled.jobId}-redrive-1" for e in executions())
     assert outbox.messages() == [] or not mail_to("alice@example.com")
+
+
+def aged(delivery_id: str, by: timedelta) -> records.DeliveryRecord:
+    """The record as if its last update had been `by` ago (the sends themselves happen now: the peer checks the
+    signature's timestamp)."""
+    table = resource("dynamodb").Table(get_settings().name_of(DELIVERIES))
+    table.update_item(
+        Key={"tenantId": "acme", "deliveryId": delivery_id},
+        UpdateExpression="SET updatedAt = :then",
+        ExpressionAttributeValues={":then": clock.iso(clock.now() - by)},
+    )
+    record = records.get("acme", delivery_id)
+    assert record is not None
+    return record
+
+
+def failed_transiently(peer: HttpPeer, job_id: str) -> tuple[DeliveryContext, records.DeliveryRecord]:
+    """A planned webhook delivery whose send got a 503: `failed`, retryable, as the pipeline leaves it when its
+    retries are used up."""
+    context = webhook(peer, job_id)
+    service.open_deliveries([context])
+    peer.script(Reply(503))
+    job = job_store.get("acme", job_id)
+    assert job is not None
+    with pytest.raises(TransientError):
+        service.deliver(context, service.artifacts_of(job))
+    record = records.get("acme", context.delivery_id)
+    assert record is not None
+    assert (record.status, record.retryable, record.attempts, record.sweeps) == ("failed", True, 1, 0)
+    return context, record
+
+
+def dead_letters() -> list[dict[str, Any]]:
+    sqs = client("sqs")
+    url = get_settings().name_of(PIPELINE_DLQ)
+    found = []
+    while reply := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages"):
+        for message in reply:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return found
+
+
+@pytest.fixture
+def swept_metrics(monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
+    added: dict[str, float] = {}
+
+    def add_metric(name: str, unit: str, value: float) -> None:
+        added[name] = added.get(name, 0) + value
+
+    monkeypatch.setattr(sweep.metrics, "add_metric", add_metric)
+    return added
+
+
+def test_sweeper_resends_a_transiently_failed_webhook_once_its_backoff_has_passed(peer: HttpPeer) -> None:
+    job = stored_job("job-failed-retryable")
+    context, _record = failed_transiently(peer, job.jobId)
+    early = sweep_deliveries()
+    assert context.delivery_id not in early.resent + early.waiting + early.skipped, "not listed before 15 minutes"
+    assert len(peer.requests) == 1
+    aged(context.delivery_id, timedelta(minutes=16))
+    report = sweep_deliveries()
+    assert report.resent == [context.delivery_id]
+    assert accepted(peer) == {context.delivery_id: 1}
+    assert peer.requests[-1].headers["x-delivery-id"] == context.delivery_id
+    delivered = records.get("acme", context.delivery_id)
+    assert delivered is not None
+    assert (delivered.status, delivered.attempts, delivered.sweeps, delivered.lastError) == ("delivered", 2, 1, None)
+    aged(context.delivery_id, timedelta(days=1))
+    assert sweep_deliveries().resent == []
+    assert accepted(peer) == {context.delivery_id: 1}
+
+
+def test_a_sweep_before_the_backoff_does_nothing(peer: HttpPeer) -> None:
+    job = stored_job("job-backoff")
+    context, _record = failed_transiently(peer, job.jobId)
+    aged(context.delivery_id, timedelta(minutes=16))
+    peer.script(Reply(503))
+    assert sweep_deliveries().retrying == [context.delivery_id]
+    once = records.get("acme", context.delivery_id)
+    assert once is not None
+    assert (once.status, once.retryable, once.sweeps, once.attempts) == ("failed", True, 1, 2)
+    aged(context.delivery_id, timedelta(minutes=20))  # past the 15-minute listing, before the doubled 30 minutes
+    waiting = sweep_deliveries()
+    assert waiting.waiting == [context.delivery_id]
+    assert waiting.resent == waiting.retrying == []
+    assert len(peer.requests) == 2
+    unchanged = records.get("acme", context.delivery_id)
+    assert unchanged is not None
+    assert (unchanged.sweeps, unchanged.attempts) == (1, 2)
+    aged(context.delivery_id, timedelta(minutes=31))
+    assert sweep_deliveries().resent == [context.delivery_id]
+    assert accepted(peer) == {context.delivery_id: 1}
+
+
+def test_a_delivery_still_failing_after_the_sweeper_retries_is_failed_for_good_and_dead_lettered(
+    peer: HttpPeer, swept_metrics: dict[str, float]
+) -> None:
+    job = stored_job("job-exhausted")
+    context, _record = failed_transiently(peer, job.jobId)
+    dead_letters()
+    for sweep_number in range(1, sweep.RETRY_SWEEPS + 1):
+        aged(context.delivery_id, timedelta(days=1))
+        peer.script(Reply(503))
+        assert sweep_deliveries().retrying == [context.delivery_id]
+        assert records.get("acme", context.delivery_id).sweeps == sweep_number  # type: ignore[union-attr]
+    assert len(peer.requests) == 1 + sweep.RETRY_SWEEPS
+    aged(context.delivery_id, timedelta(days=1))
+    swept_metrics.clear()
+    report = sweep_deliveries()
+    assert report.given_up == [context.delivery_id]
+    assert report.dead_lettered == [context.delivery_id]
+    assert swept_metrics["SweptDeliveriesGivenUp"] == 1
+    assert swept_metrics["SweptDeliveriesDeadLettered"] == 1
+    assert len(peer.requests) == 1 + sweep.RETRY_SWEEPS, "giving up sends nothing"
+    ended = records.get("acme", context.delivery_id)
+    assert ended is not None
+    assert (ended.status, ended.retryable) == ("failed", False)
+    assert f"still failing after {sweep.RETRY_SWEEPS} re-sends" in (ended.lastError or "")
+    assert "HTTP 503" in (ended.lastError or "")
+    (message,) = dead_letters()
+    assert message["deliveryId"] == context.delivery_id
+    assert (message["jobId"], message["tenantId"], message["step"], message["channel"]) == (
+        job.jobId,
+        "acme",
+        "deliver",
+        "webhook",
+    )
+    assert message["error"] == "DeliveryRetriesExhausted"
+    assert "HTTP 503" in message["cause"]
+    aged(context.delivery_id, timedelta(days=1))
+    again = sweep_deliveries()
+    assert context.delivery_id not in again.given_up + again.resent + again.skipped
+    assert dead_letters() == []
+
+
+def test_a_permanently_failed_delivery_is_never_touched(peer: HttpPeer) -> None:
+    job = stored_job("job-permanent")
+    context = webhook(peer, job.jobId)
+    service.open_deliveries([context])
+    peer.script(Reply(400))
+    with pytest.raises(PermanentError):
+        service.deliver(context, service.artifacts_of(job))
+    before = aged(context.delivery_id, timedelta(hours=2))
+    assert (before.status, before.retryable) == ("failed", False)
+    report = sweep_deliveries()
+    assert context.delivery_id not in report.model_dump_json()
+    assert len(peer.requests) == 1
+    assert records.get("acme", context.delivery_id) == before
+
+
+def test_an_email_failed_retryable_is_not_sent_again_but_failed_for_good_and_dead_lettered(clean: LocalRuntime) -> None:
+    job = stored_job("job-mail-failed")
+    mail = DeliveryContext(
+        delivery_id=service.delivery_id_for(job.jobId, "email", "bob@example.com"),
+        tenant_id="acme",
+        job_id=job.jobId,
+        subscription_id="sub-1",
+        owner_id="alice",
+        channel="email",
+        recipient="bob@example.com",
+    )
+    clock.set_now(clock.now() - timedelta(hours=1))
+    try:
+        service.open_deliveries([mail])
+        now = clock.iso(clock.now())
+        assert records.claim("acme", mail.delivery_id, now) is not None
+        assert records.mark_failed("acme", mail.delivery_id, "SES send timed out", True, now) is not None
+    finally:
+        clock.set_now(None)
+    dead_letters()
+    report = sweep_deliveries()
+    assert report.abandoned == [mail.delivery_id]
+    assert report.dead_lettered == [mail.delivery_id]
+    assert mail_to("bob@example.com") == []
+    ended = records.get("acme", mail.delivery_id)
+    assert ended is not None
+    assert (ended.status, ended.retryable, ended.attempts, ended.sweeps) == ("failed", False, 1, 0)
+    assert "SES send timed out" in (ended.lastError or "")
+    assert "at most once" in (ended.lastError or "")
+    (message,) = dead_letters()
+    assert (message["deliveryId"], message["channel"], message["error"]) == (
+        mail.delivery_id,
+        "email",
+        "DeliveryAbandoned",
+    )
+    assert sweep_deliveries().abandoned == []
+
+
+@pytest.mark.parametrize("answer", [200, 503])
+def test_two_sweeps_racing_over_a_failed_delivery_send_it_once(
+    peer: HttpPeer, monkeypatch: pytest.MonkeyPatch, answer: int
+) -> None:
+    """Whether the first sweep's send lands or fails again, the second sweep's claim (on what it listed) misses."""
+    job = stored_job("job-race-sweeps")
+    context, _record = failed_transiently(peer, job.jobId)
+    aged(context.delivery_id, timedelta(minutes=16))
+    peer.script(Reply(answer))
+    listed_by_both = records.list_retryable
+    inner: list[sweep.DeliverySweep] = []
+    racing = [True]
+
+    def list_then_let_another_sweep_run(before: str, since: str, limit: int = 100) -> list[records.DeliveryRecord]:
+        listed = listed_by_both(before, since, limit)
+        if racing:
+            racing.clear()
+            inner.append(sweep_deliveries())  # a second sweep runs between this one's listing and its claim
+        return listed
+
+    monkeypatch.setattr(records, "list_retryable", list_then_let_another_sweep_run)
+    outer = sweep_deliveries()
+    assert (inner[0].resent if answer == 200 else inner[0].retrying) == [context.delivery_id]
+    assert outer.skipped == [context.delivery_id]
+    assert outer.resent == outer.retrying == []
+    assert len(peer.requests) == 2, "one send by the pipeline, one by the sweeps together"
+    assert accepted(peer) == ({context.delivery_id: 1} if answer == 200 else {})
+
+
+def test_a_job_rerun_racing_the_sweeper_over_a_failed_delivery_sends_it_once(
+    peer: HttpPeer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = stored_job("job-race-rerun")
+    context, _record = failed_transiently(peer, job.jobId)
+    aged(context.delivery_id, timedelta(minutes=16))
+    listed_by_sweeper = records.list_retryable
+
+    def list_then_let_the_rerun_deliver(before: str, since: str, limit: int = 100) -> list[records.DeliveryRecord]:
+        listed = listed_by_sweeper(before, since, limit)
+        assert service.deliver(context, service.artifacts_of(job)).status == "delivered"
+        return listed
+
+    monkeypatch.setattr(records, "list_retryable", list_then_let_the_rerun_deliver)
+    report = sweep_deliveries()
+    assert report.skipped == [context.delivery_id]
+    assert report.resent == []
+    assert accepted(peer) == {context.delivery_id: 1}
+    delivered = records.get("acme", context.delivery_id)
+    assert delivered is not None
+    assert (delivered.status, delivered.attempts, delivered.sweeps) == ("delivered", 2, 0)
