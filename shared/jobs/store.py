@@ -41,6 +41,14 @@ def get(tenant_id: str, job_id: str) -> Job | None:
     return _model(item["Item"]) if "Item" in item else None
 
 
+def _of_attempt(condition: str, values: dict[str, Any], attempt: int | None) -> str:
+    """`condition`, narrowed to one attempt when given: a run never changes a later run of the same job."""
+    if attempt is None:
+        return condition
+    values[":attempt"] = attempt
+    return f"{condition} AND attempt = :attempt"
+
+
 def _update(tenant_id: str, job_id: str, **params: Any) -> Job | None:
     """One conditional update; the new job, or None when the condition did not hold."""
     item = update_if(_table(), _key(tenant_id, job_id), **params)
@@ -86,15 +94,17 @@ def requeue(tenant_id: str, job_id: str, now: str) -> Job | None:
     )
 
 
-def set_step(tenant_id: str, job_id: str, step: str, now: str) -> Job | None:
-    """Record the step reached; None when the job is no longer processing (failed or finished meanwhile)."""
+def set_step(tenant_id: str, job_id: str, step: str, now: str, attempt: int | None = None) -> Job | None:
+    """Record the step reached; None when the job is no longer processing (failed or finished meanwhile) or, given
+    `attempt`, is processing another attempt."""
+    values: dict[str, Any] = {":step": step, ":now": now, ":processing": "processing"}
     return _update(
         tenant_id,
         job_id,
         UpdateExpression="SET step = :step, updatedAt = :now",
-        ConditionExpression="#status = :processing",
+        ConditionExpression=_of_attempt("#status = :processing", values, attempt),
         ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":step": step, ":now": now, ":processing": "processing"},
+        ExpressionAttributeValues=values,
     )
 
 
@@ -113,36 +123,45 @@ def set_artifacts(tenant_id: str, job_id: str, artifacts: list[ArtifactRecord], 
     )
 
 
-def complete(tenant_id: str, job_id: str, now: str, execution_ms: int) -> Job | None:
-    """processing → completed; None when it was not processing (so the caller counts the run only once)."""
+def complete(tenant_id: str, job_id: str, now: str, execution_ms: int, attempt: int | None = None) -> Job | None:
+    """processing → completed; None when it was not processing, or given `attempt` not that attempt (so the caller
+    counts the run only once)."""
+    values: dict[str, Any] = {
+        ":completed": "completed",
+        ":complete": "complete",
+        ":now": now,
+        ":ms": execution_ms,
+        ":processing": "processing",
+    }
     return _update(
         tenant_id,
         job_id,
         UpdateExpression="SET #status = :completed, step = :complete, completedAt = :now, updatedAt = :now, "
         "executionTimeMs = :ms",
-        ConditionExpression="#status = :processing",
+        ConditionExpression=_of_attempt("#status = :processing", values, attempt),
         ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={
-            ":completed": "completed",
-            ":complete": "complete",
-            ":now": now,
-            ":ms": execution_ms,
-            ":processing": "processing",
-        },
+        ExpressionAttributeValues=values,
     )
 
 
-def fail(tenant_id: str, job_id: str, error: JobError, now: str, seen_updated_at: str | None = None) -> Job | None:
+def fail(
+    tenant_id: str,
+    job_id: str,
+    error: JobError,
+    now: str,
+    seen_updated_at: str | None = None,
+    attempt: int | None = None,
+) -> Job | None:
     """pending|processing → failed with the step and cause; None when it had already ended (or, given
-    `seen_updated_at`, moved on since then)."""
-    values = {
+    `seen_updated_at`, moved on since then; given `attempt`, was run again since)."""
+    values: dict[str, Any] = {
         ":failed": "failed",
         ":error": error.model_dump(mode="json"),
         ":now": now,
         ":pending": "pending",
         ":processing": "processing",
     }
-    condition = "#status IN (:pending, :processing)"
+    condition = _of_attempt("#status IN (:pending, :processing)", values, attempt)
     if seen_updated_at is not None:
         condition += " AND updatedAt = :seen"
         values[":seen"] = seen_updated_at

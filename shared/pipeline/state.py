@@ -24,6 +24,7 @@ class DeliveryItem(BaseModel):
     tenantId: str
     jobId: str
     deliveryId: str
+    attempt: int | None = None
 
 
 class RunState(BaseModel):
@@ -34,6 +35,9 @@ class RunState(BaseModel):
     tenantId: str
     jobId: str
     subscriptionId: str | None = None
+    attempt: int | None = None
+    """The job's attempt this execution claimed: its steps change only that attempt (a late step of an earlier
+    execution, e.g. a retried MarkFailed, never fails or advances a rerun)."""
     duplicate: bool = False
     fetched: str | None = None
     """S3 key of the fetched data."""
@@ -51,4 +55,5 @@ class FailedRun(BaseModel):
     jobId: str | None = None
     subscriptionId: str | None = None
     scheduledFor: str | None = None
+    attempt: int | None = None
     error: dict[str, Any] = Field(default_factory=dict)

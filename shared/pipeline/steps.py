@@ -87,7 +87,8 @@ def _still_processing(job: Job | None, state: RunState, step: str) -> Job:
 
 def _processing(state: RunState, step: str) -> Job:
     """Record the step reached, unless the job is no longer processing (then the run stops)."""
-    return _still_processing(job_store.set_step(state.tenantId, state.jobId, step, clock.iso(clock.now())), state, step)
+    updated = job_store.set_step(state.tenantId, state.jobId, step, clock.iso(clock.now()), attempt=state.attempt)
+    return _still_processing(updated, state, step)
 
 
 @transient_boundary
@@ -112,7 +113,9 @@ def start(event: dict[str, Any]) -> dict[str, Any]:
         logger.info("duplicate run ends quietly", extra={"job_id": job.jobId, "status": job.status})
         metrics.add_metric(name="DuplicateRuns", unit="Count", value=1)
         return RunState(tenantId=job.tenantId, jobId=job.jobId, duplicate=True).model_dump()
-    return RunState(tenantId=job.tenantId, jobId=job.jobId, subscriptionId=job.subscriptionId).model_dump()
+    return RunState(
+        tenantId=job.tenantId, jobId=job.jobId, subscriptionId=job.subscriptionId, attempt=claimed.attempt
+    ).model_dump()
 
 
 @transient_boundary
@@ -149,7 +152,10 @@ def render(event: dict[str, Any]) -> dict[str, Any]:
     )
     subscription = subscription_store.get(job.tenantId, job.subscriptionId) if job.subscriptionId else None
     planned = delivery.open_deliveries(delivery.plan_deliveries(job, subscription))
-    state.deliveries = [DeliveryItem(tenantId=job.tenantId, jobId=job.jobId, deliveryId=r.deliveryId) for r in planned]
+    state.deliveries = [
+        DeliveryItem(tenantId=job.tenantId, jobId=job.jobId, deliveryId=r.deliveryId, attempt=state.attempt)
+        for r in planned
+    ]
     return state.model_dump()
 
 
@@ -157,7 +163,7 @@ def render(event: dict[str, Any]) -> dict[str, Any]:
 def deliver(event: dict[str, Any]) -> dict[str, Any]:
     """One item of the Deliver Map: send once, whatever retries or reruns happen around it."""
     item = DeliveryItem.model_validate(event)
-    job = _processing(RunState(tenantId=item.tenantId, jobId=item.jobId), "deliver")
+    job = _processing(RunState(tenantId=item.tenantId, jobId=item.jobId, attempt=item.attempt), "deliver")
     record = delivery_records.get(item.tenantId, item.deliveryId)
     if record is None:
         raise PermanentError(f"delivery {item.deliveryId} was never planned")
@@ -176,7 +182,7 @@ def complete(event: dict[str, Any]) -> dict[str, Any]:
     now = clock.now()
     started = datetime.fromisoformat((job.startedAt or job.createdAt).replace("Z", "+00:00"))
     elapsed = max(0, int((now - started).total_seconds() * 1000))
-    completed = job_store.complete(job.tenantId, job.jobId, clock.iso(now), elapsed)
+    completed = job_store.complete(job.tenantId, job.jobId, clock.iso(now), elapsed, attempt=state.attempt)
     if completed is not None:
         metrics.add_metric(name="JobsCompleted", unit="Count", value=1)
         if completed.subscriptionId:
@@ -213,13 +219,12 @@ def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
     job = job_store.get(run.tenantId, job_id) if run.tenantId and job_id else None
     step = job.step if job else "start"
     if job is not None:
-        failed = job_store.fail(
-            job.tenantId, job.jobId, JobError(step=step, cause=cause, error=error_name), clock.iso(clock.now())
-        )
+        error = JobError(step=step, cause=cause, error=error_name)
+        failed = job_store.fail(job.tenantId, job.jobId, error, clock.iso(clock.now()), attempt=run.attempt)
         current = failed or job_store.get(job.tenantId, job.jobId)
         if failed is not None:
             metrics.add_metric(name="JobsFailed", unit="Count", value=1)
-        if current is not None and current.status == "failed":
+        if current is not None and current.status == "failed" and run.attempt in (None, current.attempt):
             delivery.notify_owner_of_failure(current)
     logger.error("report job failed", extra={"job_id": job_id, "step": step, "error": error_name, "cause": cause})
     return {
@@ -229,6 +234,6 @@ def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
         "step": step,
         "error": error_name,
         "cause": cause,
-        "attempt": job.attempt if job else None,
+        "attempt": run.attempt or (job.attempt if job else None),
         "failedAt": clock.iso(clock.now()),
     }

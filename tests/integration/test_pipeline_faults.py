@@ -19,7 +19,7 @@ from shared.delivery import registry
 from shared.errors import PermanentError, TransientError
 from shared.jobs import store as job_store
 from shared.jobs.models import JobError
-from shared.pipeline import sources
+from shared.pipeline import sources, steps
 from shared.settings import get_settings
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
@@ -178,3 +178,43 @@ def test_a_job_failed_while_rendering_plans_and_sends_nothing(
     assert job["deliveries"] == [], "no delivery is planned for a job that is no longer processing"
     assert job["artifacts"] == []
     assert report_mail_to(RECIPIENTS[0]) == report_mail_to(RECIPIENTS[1]) == []
+
+
+def test_a_late_step_of_an_earlier_run_never_changes_a_rerun(
+    alice_api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A retried MarkFailed (or any step) of attempt 1 that lands after the job was run again leaves attempt 2 alone."""
+    fault = _inject(monkeypatch, "fetch", "permanent")
+    job_id = _subscribe_and_run(alice_api)
+    assert wait_for_job(alice_api, job_id)["status"] == "failed"
+    assert len(_dlq_messages()) == 1
+    fault.remaining = 0
+    requeued = job_store.requeue("acme", job_id, clock.iso(clock.now()))
+    assert requeued is not None
+    assert requeued.attempt == 2
+
+    late_failure = {"tenantId": "acme", "jobId": job_id, "attempt": 1, "error": {"Error": "PermanentError"}}
+    assert steps.mark_failed(late_failure)["attempt"] == 1
+    job = job_store.get("acme", job_id)
+    assert job is not None
+    assert (job.status, job.attempt, job.error) == ("pending", 2, None)
+    notices = [m for m in mail_to("alice@example.com") if str(m["Subject"]).startswith("Report failed")]
+    assert len(notices) == 1, "the owner is not told of attempt 1 again"
+
+    claimed = job_store.claim("acme", job_id, clock.iso(clock.now()))
+    assert claimed is not None
+    assert claimed.attempt == 2
+    late_state = {"tenantId": "acme", "jobId": job_id, "attempt": 1}
+    with pytest.raises(PermanentError, match="no longer processing"):
+        steps.fetch(late_state)
+    steps.complete(late_state)
+    job = job_store.get("acme", job_id)
+    assert job is not None
+    assert (job.status, job.step) == ("processing", "start")
+
+    current = steps.fetch({**late_state, "attempt": 2})
+    assert current["attempt"] == 2
+    assert current["fetched"]
+    job = job_store.get("acme", job_id)
+    assert job is not None
+    assert job.step == "fetch"
