@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -35,25 +36,59 @@ def from_item(value: Any) -> Any:
     return value
 
 
+NOT_OURS = "the cursor is not one this API gave out"
+
+
+def encode_base64url(data: bytes) -> str:
+    """Bytes as URL-safe base64 without `=` padding (safe in a path or query string as it is)."""
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+
+
+def decode_base64url(text: str) -> bytes:
+    """The bytes behind `encode_base64url`'s text, padded or not; binascii.Error (a ValueError) on any other text."""
+    if not _BASE64URL.fullmatch(text):
+        raise binascii.Error("not URL-safe base64")
+    unpadded = text.rstrip("=")
+    return base64.urlsafe_b64decode(unpadded + "=" * (-len(unpadded) % 4))
+
+
+def encode_token(value: Any) -> str:
+    """An opaque token of a JSON value (base64url of compact JSON): the one encoding of every paging cursor."""
+    return encode_base64url(json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
+
+
+def decode_token(token: str, refusal: str = NOT_OURS) -> Any:
+    """The JSON value behind `encode_token`'s text; InvalidInput (400) saying `refusal` if the text is not base64url
+    of JSON. The caller still checks that the value has the shape it gave out."""
+    try:
+        return json.loads(decode_base64url(token))
+    except (ValueError, RecursionError):  # bad base64, UTF-8 or JSON are ValueErrors; deep nesting a RecursionError
+        raise InvalidInput(refusal) from None
+
+
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     """An opaque paging cursor from DynamoDB's `LastEvaluatedKey`."""
     if not last_key:
         return None
-    return base64.urlsafe_b64encode(json.dumps(from_item(last_key), sort_keys=True).encode()).decode().rstrip("=")
+    return encode_token(from_item(last_key))
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     """The `ExclusiveStartKey` behind a cursor; a cursor that was not made here is a 400."""
     if not cursor:
         return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInput("the cursor is not one this API gave out") from None
-    if not isinstance(key, dict) or not all(isinstance(v, str | int) for v in key.values()):
-        raise InvalidInput("the cursor is not one this API gave out")
+    key = decode_token(cursor)
+    if not isinstance(key, dict) or not key or not all(_key_value(v) for v in key.values()):
+        raise InvalidInput(NOT_OURS)
     return to_item(key)
+
+
+def _key_value(value: Any) -> bool:
+    """Whether a value can be a key attribute as `encode_cursor` writes it: a non-empty string or an integer."""
+    return (isinstance(value, str) and value != "") or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def conditional_check_failed(error: Exception) -> bool:
