@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -35,25 +36,76 @@ def from_item(value: Any) -> Any:
     return value
 
 
+NOT_OURS = "the cursor is not one this API gave out"
+
+
+def encode_base64url(data: bytes) -> str:
+    """Bytes as URL-safe base64 without `=` padding (safe in a path or query string as it is)."""
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+
+
+def decode_base64url(text: str) -> bytes:
+    """The bytes behind `encode_base64url`'s text, padded or not; binascii.Error (a ValueError) on any other text."""
+    if not _BASE64URL.fullmatch(text):
+        raise binascii.Error("not URL-safe base64")
+    unpadded = text.rstrip("=")
+    return base64.urlsafe_b64decode(unpadded + "=" * (-len(unpadded) % 4))
+
+
+def encode_token(value: Any) -> str:
+    """An opaque token of a JSON value (base64url of compact JSON): the one encoding of every paging cursor."""
+    return encode_base64url(json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
+
+
+def decode_token(token: str, refusal: str = NOT_OURS) -> Any:
+    """The JSON value behind `encode_token`'s text; InvalidInput (400) saying `refusal` if the text is not base64url
+    of JSON. The caller still checks that the value has the shape it gave out."""
+    try:
+        return json.loads(decode_base64url(token))
+    except (ValueError, RecursionError):  # bad base64, UTF-8 or JSON are ValueErrors; deep nesting a RecursionError
+        raise InvalidInput(refusal) from None
+
+
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     """An opaque paging cursor from DynamoDB's `LastEvaluatedKey`."""
     if not last_key:
         return None
-    return base64.urlsafe_b64encode(json.dumps(from_item(last_key), sort_keys=True).encode()).decode().rstrip("=")
+    return encode_token(from_item(last_key))
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     """The `ExclusiveStartKey` behind a cursor; a cursor that was not made here is a 400."""
     if not cursor:
         return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInput("the cursor is not one this API gave out") from None
-    if not isinstance(key, dict) or not all(isinstance(v, str | int) for v in key.values()):
-        raise InvalidInput("the cursor is not one this API gave out")
+    key = decode_token(cursor)
+    if not isinstance(key, dict) or not key or not all(_key_value(v) for v in key.values()):
+        raise InvalidInput(NOT_OURS)
     return to_item(key)
+
+
+def _key_value(value: Any) -> bool:
+    """Whether a value can be a key attribute as `encode_cursor` writes it: a non-empty string or an integer."""
+    return (isinstance(value, str) and value != "") or (isinstance(value, int) and not isinstance(value, bool))
+
+
+_KEY_TYPES: dict[tuple[str, str | None], dict[str, str]] = {}
+
+
+def _start_key_types(table: Any, index_name: str | None) -> dict[str, str]:
+    """The attributes (name: S or N) of a LastEvaluatedKey of a Query on the table or one of its indexes: the table's
+    key, plus the index's key for an index. From DescribeTable, once per table and index."""
+    cached = _KEY_TYPES.get((table.name, index_name))
+    if cached is None:
+        description = table.meta.client.describe_table(TableName=table.name)["Table"]
+        names = [k["AttributeName"] for k in description["KeySchema"]]
+        indexes = description.get("GlobalSecondaryIndexes", []) + description.get("LocalSecondaryIndexes", [])
+        names += [k["AttributeName"] for i in indexes if i["IndexName"] == index_name for k in i["KeySchema"]]
+        types = {d["AttributeName"]: d["AttributeType"] for d in description["AttributeDefinitions"]}
+        cached = _KEY_TYPES[(table.name, index_name)] = {name: types[name] for name in names}
+    return cached
 
 
 def conditional_check_failed(error: Exception) -> bool:
@@ -66,6 +118,10 @@ def query_page(table: Any, params: dict[str, Any], cursor: str | None) -> tuple[
     """One page of a Query from an opaque cursor: the plain items and the next cursor (None on the last page)."""
     start = decode_cursor(cursor)
     if start:
+        # DynamoDB answers a start key that is not one of this Query's keys with an error, not a page: refuse it here.
+        found = {name: "S" if isinstance(value, str) else "N" for name, value in start.items()}
+        if found != _start_key_types(table, params.get("IndexName")):
+            raise InvalidInput(NOT_OURS)
         params = {**params, "ExclusiveStartKey": start}
     page = table.query(**params)
     return [from_item(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +9,7 @@ from shared import clock
 from shared.errors import InvalidInput, NotFound
 from shared.inbox import store
 from shared.inbox.models import InboxFile, InboxItem, InboxPage, NewInboxItem
+from shared.items import decode_base64url, decode_token, encode_base64url, encode_token
 from shared.settings import get_settings
 
 
@@ -19,37 +17,31 @@ def user_key(tenant_id: str, user_id: str) -> str:
     return f"{tenant_id}#{user_id}"
 
 
-def _encode(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _decode(token: str) -> str:
-    return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+_NOT_OURS = "the cursor is not one this API returned"
 
 
 def item_id_of(item_key: str) -> str:
-    return _encode(item_key)
+    """The item's id in the API: its sort key as base64url text (kept as the inbox channel's receipt id, so stable)."""
+    return encode_base64url(item_key.encode())
 
 
 def item_key_of(item_id: str) -> str | None:
     try:
-        key = _decode(item_id)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        key = decode_base64url(item_id).decode()
+    except ValueError:  # bad base64 (binascii.Error) or bad UTF-8 (UnicodeDecodeError)
         return None
     return key if "#" in key else None
 
 
 def encode_cursor(item_key: str) -> str:
-    return _encode(json.dumps({"after": item_key}))
+    return encode_token({"after": item_key})
 
 
 def decode_cursor(cursor: str) -> str:
-    try:
-        after = json.loads(_decode(cursor))["after"]
-    except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        raise InvalidInput("the cursor is not one this API returned") from None
-    if not isinstance(after, str):
-        raise InvalidInput("the cursor is not one this API returned")
+    decoded = decode_token(cursor, _NOT_OURS)
+    after = decoded.get("after") if isinstance(decoded, dict) and set(decoded) == {"after"} else None
+    if not isinstance(after, str) or "#" not in after:
+        raise InvalidInput(_NOT_OURS)
     return after
 
 

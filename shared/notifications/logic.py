@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import uuid
@@ -16,6 +14,7 @@ from shared import clock
 from shared.catalog.model import Index
 from shared.catalog.notifications import BY_DAY, BY_TYPE, LIVE_BY_DAY, LIVE_BY_TYPE
 from shared.errors import InvalidInput
+from shared.items import decode_token, encode_token
 from shared.notifications.models import (
     PLATFORMS,
     CountWindow,
@@ -228,9 +227,11 @@ def index_attributes(record: NotificationReport) -> dict[str, str]:
     return attributes
 
 
+_NOT_OURS = "the cursor is not one this API returned; start again without it"
+
+
 def encode_cursor(feed: Feed, position: Position) -> str:
-    body = {"query": feed.query, "partition": position.partition, "key": position.key}
-    return base64.urlsafe_b64encode(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).decode()
+    return encode_token({"query": feed.query, "partition": position.partition, "key": position.key})
 
 
 def decode_cursor(text: str | None, feed: Feed) -> Position:
@@ -238,12 +239,9 @@ def decode_cursor(text: str | None, feed: Feed) -> Position:
     cursor is not ours or belongs to another query."""
     if not text:
         return Position(feed.partitions[0])
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(text.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInput("the cursor is not one this API returned; start again without it") from None
+    raw = decode_token(text, _NOT_OURS)
     if not isinstance(raw, dict) or set(raw) != {"query", "partition", "key"}:
-        raise InvalidInput("the cursor is not one this API returned; start again without it")
+        raise InvalidInput(_NOT_OURS)
     if raw["query"] != feed.query:
         raise InvalidInput("the cursor belongs to a query with another type or dry-run choice; start again without it")
     if raw["partition"] not in feed.partitions:
@@ -256,7 +254,7 @@ def decode_cursor(text: str | None, feed: Feed) -> Position:
         and all(isinstance(v, str) for v in key.values())
         and key[partition_key] == raw["partition"]
     ):
-        raise InvalidInput("the cursor is not one this API returned; start again without it")
+        raise InvalidInput(_NOT_OURS)
     return Position(raw["partition"], key)
 
 

@@ -6,8 +6,6 @@ deletes a report, an admin any of the tenant's. A report the caller may not read
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -15,6 +13,7 @@ from typing import Any
 from shared import clock
 from shared.api.caller import Caller
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.items import decode_token, encode_token
 from shared.query.engine import QueryEngine
 from shared.reports import store
 from shared.reports.compiler import compile_query
@@ -219,19 +218,20 @@ def _columns_out(columns: tuple[OutputColumn, ...]) -> list[ColumnOut]:
     return [ColumnOut(name=c.name, label=c.label, kind=c.kind) for c in columns]
 
 
+_NOT_OURS = "cursor: not a cursor this API returned"
+
+
 def _cursor_of(offset: int, report: Report) -> str:
-    raw = json.dumps({"o": offset, "v": report.version}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_token({"o": offset, "v": report.version})
 
 
 def _offset_of(cursor: str, report: Report) -> int:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        offset, version = decoded["o"], decoded["v"]
-        if not isinstance(offset, int) or not isinstance(version, int) or not 0 <= offset <= MAX_ROW_LIMIT:
-            raise ValueError("bad cursor")
-    except (ValueError, KeyError, TypeError):
-        raise InvalidInput("cursor: not a cursor this API returned") from None
+    decoded = decode_token(cursor, _NOT_OURS)
+    if not isinstance(decoded, dict) or set(decoded) != {"o", "v"}:
+        raise InvalidInput(_NOT_OURS)
+    offset, version = decoded["o"], decoded["v"]
+    if type(offset) is not int or type(version) is not int or not 0 <= offset <= MAX_ROW_LIMIT:
+        raise InvalidInput(_NOT_OURS)
     if version != report.version:
         raise Conflict("the report changed since this cursor was issued; start from the first page")
     return offset

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -12,7 +11,7 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.reports import REPORT_DEFINITIONS
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.items import conditional_check_failed
+from shared.items import conditional_check_failed, decode_token, encode_token
 from shared.reports.models import Report, Visualization
 from shared.settings import get_settings
 
@@ -116,16 +115,16 @@ def page(tenant_id: str, visible_to: str | None, limit: int, cursor: str | None)
     return [_report(i) for i in reply.get("Items", [])], _encode_cursor(last["report_id"]) if last else None
 
 
+_NOT_OURS = "cursor: not a cursor this API returned"
+
+
 def _encode_cursor(report_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": report_id}).encode()).decode().rstrip("=")
+    return encode_token({"after": report_id})
 
 
 def _decode_cursor(cursor: str) -> str:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        after = decoded["after"]
-        if not isinstance(after, str) or not 0 < len(after) <= 100:
-            raise ValueError("bad cursor")
-    except (ValueError, KeyError, TypeError):
-        raise InvalidInput("cursor: not a cursor this API returned") from None
+    decoded = decode_token(cursor, _NOT_OURS)
+    after = decoded.get("after") if isinstance(decoded, dict) and set(decoded) == {"after"} else None
+    if not isinstance(after, str) or not 0 < len(after) <= 100:
+        raise InvalidInput(_NOT_OURS)
     return after

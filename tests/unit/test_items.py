@@ -8,7 +8,18 @@ import pytest
 from botocore.exceptions import ClientError
 
 from shared.errors import InvalidInput
-from shared.items import conditional_check_failed, decode_cursor, encode_cursor, from_item, to_item
+from shared.items import (
+    NOT_OURS,
+    conditional_check_failed,
+    decode_base64url,
+    decode_cursor,
+    decode_token,
+    encode_base64url,
+    encode_cursor,
+    encode_token,
+    from_item,
+    to_item,
+)
 
 
 def test_numbers_come_back_as_int_or_float_at_any_depth() -> None:
@@ -36,6 +47,46 @@ def test_a_cursor_gives_back_its_key_and_a_foreign_one_is_refused() -> None:
     for foreign in ("%%%", "WzFd", encode_cursor({"k": [1]})):  # not base64 JSON; a list; a key of a list
         with pytest.raises(InvalidInput, match="not one this API gave out"):
             decode_cursor(foreign)
+
+
+def test_a_token_gives_back_its_json_value_and_is_url_safe_without_padding() -> None:
+    for value in ({"after": "2026-01-01T00:00:00Z#d-1", "n": 3}, ["x", None, 1.5, True], "é ü ✓", 0, None, {}):
+        token = encode_token(value)
+        assert decode_token(token) == value
+        assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), token
+    assert encode_token({"b": 1, "a": 2}) == encode_token({"a": 2, "b": 1})  # one text per value
+    padded = encode_base64url(b"ab")
+    assert (padded, decode_base64url(padded), decode_base64url(padded + "==")) == ("YWI", b"ab", b"ab")
+    assert decode_token(encode_token({"o": 5}) + "=") == {"o": 5}  # a padded token still reads
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "%%%",  # not base64 at all
+        "garbage!",  # base64 letters and one that is not
+        "Ij8+Ig",  # standard (not URL-safe) base64 of the JSON "?>"
+        "Ij8/Ig==",  # and of "??"
+        "A",  # a length no base64 has
+        encode_base64url(b"not json"),
+        encode_base64url(b"\xff\xfe{"),  # not UTF-8
+        encode_base64url(b"[" * 5000),  # nested deeper than the parser recurses
+        "ZWgé",  # not ASCII
+    ],
+)
+def test_a_token_that_is_not_base64url_json_is_a_400_never_a_crash(garbage: str) -> None:
+    with pytest.raises(InvalidInput, match=NOT_OURS):
+        decode_token(garbage)
+    with pytest.raises(InvalidInput, match=r"^the page token is stale$"):
+        decode_token(garbage, "the page token is stale")
+    with pytest.raises(InvalidInput, match=NOT_OURS):
+        decode_cursor(garbage)
+
+
+def test_a_cursor_key_must_look_like_a_key_encode_cursor_wrote() -> None:
+    for value in ({}, {"k": True}, {"k": ""}, {"k": 1.5}, {"k": None}, {"k": {"S": "x"}}, "k", 1):
+        with pytest.raises(InvalidInput, match=NOT_OURS):
+            decode_cursor(encode_token(value))
 
 
 def test_only_a_refused_condition_counts_as_a_lost_race() -> None:
