@@ -60,7 +60,8 @@ TRIAL_DOCUMENTS_BUCKET = Bucket(id="trial-documents", env_var="TRIAL_DOCUMENTS_B
 """Related files of clinical trials (text notes, images, PDFs) under `trials/<tenantId>/<trialId>/`."""
 
 PIPELINE_DLQ = Queue(id="pipeline-dlq", env_var="PIPELINE_DLQ_URL", visibility_timeout_s=300)
-"""Failed report runs (job, step, cause), sent by the state machine's `NotifyDlq` state. A DLQ: none of its own."""
+"""Failed report runs (job, step, cause), sent by the state machine's `NotifyDlq` state, and deliveries the delivery
+sweeper fails for good (the same shape plus the delivery's id and channel). A DLQ: none of its own."""
 SCHEDULER_DLQ = Queue(id="scheduler-dlq", env_var="SCHEDULER_DLQ_URL", visibility_timeout_s=300)
 """Schedule firings that EventBridge Scheduler could not deliver to the state machine. A DLQ: none of its own."""
 
