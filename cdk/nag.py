@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 
-from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
+from aws_cdk import Acknowledgment, CfnElement, Stack, Token, Validations
 from constructs import IConstruct
 
 
@@ -49,3 +49,10 @@ def acknowledge_grant_actions(scope: IConstruct) -> None:
             f"AwsSolutions-IAM5[Action::{action}]",
             f"{action} comes from an L2 grant_* call and applies only to the one key or bucket that call names.",
         )
+
+
+def region_and_account(stack: Stack) -> tuple[str, str]:
+    """The region and account as cdk-nag spells them in a finding: the value, or the pseudo parameter."""
+    region = "<AWS::Region>" if Token.is_unresolved(stack.region) else stack.region
+    account = "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
+    return region, account

@@ -8,6 +8,7 @@ from aws_cdk import aws_lambda
 
 from cdk.analytics import AnalyticsConstruct
 from cdk.api import ApiConstruct
+from cdk.concerns.push import PushAccess
 from cdk.config import DeployConfig
 from cdk.monitoring import MonitoringConstruct
 from cdk.storage import StorageConstruct
@@ -21,3 +22,5 @@ class Platform:
     api: ApiConstruct
     monitoring: MonitoringConstruct
     analytics: AnalyticsConstruct
+    push: PushAccess
+    """The push secret, imported once, and the one SNS push grant of every function that sends push."""

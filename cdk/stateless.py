@@ -10,6 +10,7 @@ from cdk.api import ApiConstruct
 from cdk.concerns.delivery import DeliveryConstruct
 from cdk.concerns.notifications import NotificationsConstruct
 from cdk.concerns.pipeline import PipelineConstruct
+from cdk.concerns.push import PushAccess
 from cdk.concerns.reports import ReportsConstruct
 from cdk.config import DeployConfig
 from cdk.functions import FunctionsConstruct
@@ -36,7 +37,7 @@ class StatelessStack(Stack):
         self.api = ApiConstruct(self, "Api", functions, config)
         self.triggers = TriggersConstruct(self, "Triggers", functions, storage)
         self.monitoring = MonitoringConstruct(self, "Monitoring", functions, storage, config)
-        platform = Platform(config, storage, functions, self.api, self.monitoring, analytics)
+        platform = Platform(config, storage, functions, self.api, self.monitoring, analytics, PushAccess(self, "Push"))
         self.notifications = NotificationsConstruct(self, "Notifications", platform)
         self.pipeline = PipelineConstruct(self, "Pipeline", platform)
         self.reports = ReportsConstruct(self, "Reports", platform)

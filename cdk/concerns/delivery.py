@@ -3,20 +3,19 @@
 Every function named in `shared.catalog.delivery.CHANNEL_SENDERS` runs the channels; beyond its catalog grants (which
 include `CHANNEL_GRANTS`: the inbox and distribution-stats tables) it gets: Secrets Manager `GetSecretValue` on
 secrets named `<sftpSecretPrefix>*` only;
-`s3:PutObject` on the customer buckets listed in the `deliveryBuckets` context (comma-separated); SNS mobile push on
-the platform applications of the `pushApnsArn` / `pushFcmArn` context, whose ARNs per platform it reads at run time
-from the push secret, as the push workers do. Distribution metrics are EMF log lines (no `cloudwatch:PutMetricData`
-needed); the dashboard gets their graphs. Reading the artifacts (S3 copy source, SFTP stream, attachments) is the
-catalog grant `Grant("reports", "read")` of each sender's own entry.
+`s3:PutObject` on the customer buckets listed in the `deliveryBuckets` context (comma-separated); SNS mobile push
+through the one grant every push sender has, the push workers included (`cdk.concerns.push.PushAccess`: the push
+secret, endpoints of the `pushApnsArn` / `pushFcmArn` platform applications). Distribution metrics are EMF log lines
+(no `cloudwatch:PutMetricData` needed); the dashboard gets their graphs. Reading the artifacts (S3 copy source, SFTP
+stream, attachments) is the catalog grant `Grant("reports", "read")` of each sender's own entry.
 """
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Duration, Stack, Token, aws_cloudwatch, aws_iam, aws_lambda, aws_secretsmanager
+from aws_cdk import ArnFormat, Duration, Stack, aws_cloudwatch, aws_iam, aws_lambda
 from constructs import Construct
 
-from cdk.concerns.notifications import DEFAULT_PUSH_SECRET_NAME
-from cdk.nag import acknowledge
+from cdk.nag import acknowledge, region_and_account
 from cdk.platform import Platform
 from shared.catalog.delivery import CHANNEL_SENDERS
 
@@ -28,9 +27,8 @@ def grant_channel_permissions(
     function: aws_lambda.Function,
     sftp_secret_prefix: str = DEFAULT_SFTP_SECRET_PREFIX,
     delivery_buckets: tuple[str, ...] = (),
-    push_applications: dict[str, str] | None = None,
 ) -> None:
-    """What the channels need beyond the function's catalog grants (least privilege)."""
+    """What the channels need beyond the function's catalog grants and the push grant (least privilege)."""
     stack = Stack.of(function)
     function.add_environment("SFTP_SECRET_PREFIX", sftp_secret_prefix)
     function.add_to_role_policy(
@@ -47,7 +45,7 @@ def grant_channel_permissions(
             ],
         )
     )
-    region, account = _nag_spelling(stack)
+    region, account = region_and_account(stack)
     acknowledge(
         function,
         f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:{region}:{account}:secret:"
@@ -68,28 +66,6 @@ def grant_channel_permissions(
                 f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{bucket}/*]",
                 "The S3 channel writes reports under any key of a customer bucket listed in deliveryBuckets.",
             )
-    if push_applications:
-        secret_name = str(function.node.try_get_context("pushSecretName") or DEFAULT_PUSH_SECRET_NAME)
-        function.add_environment("PUSH_SECRET_ID", secret_name)
-        aws_secretsmanager.Secret.from_secret_name_v2(function, "PushSecret", secret_name).grant_read(function)
-    for application in (push_applications or {}).values():
-        endpoints = application.replace(":app/", ":endpoint/", 1) + "/*"
-        function.add_to_role_policy(
-            aws_iam.PolicyStatement(actions=["sns:CreatePlatformEndpoint"], resources=[application])
-        )
-        function.add_to_role_policy(aws_iam.PolicyStatement(actions=["sns:Publish"], resources=[endpoints]))
-        acknowledge(
-            function,
-            f"AwsSolutions-IAM5[Resource::{endpoints}]",
-            "Push publishes to the device endpoints of one platform application; they are created per device.",
-        )
-
-
-def _nag_spelling(stack: Stack) -> tuple[str, str]:
-    """The region and account as cdk-nag spells them in a finding: the value, or the pseudo parameter."""
-    region = "<AWS::Region>" if Token.is_unresolved(stack.region) else stack.region
-    account = "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
-    return region, account
 
 
 def delivery_widgets() -> list[aws_cloudwatch.IWidget]:
@@ -121,14 +97,7 @@ class DeliveryConstruct(Construct):
         self.platform = platform
         prefix = str(self.node.try_get_context("sftpSecretPrefix") or DEFAULT_SFTP_SECRET_PREFIX)
         buckets = tuple(b.strip() for b in str(self.node.try_get_context("deliveryBuckets") or "").split(",") if b)
-        push = {
-            name: str(arn)
-            for name, arn in (
-                ("apns", self.node.try_get_context("pushApnsArn")),
-                ("fcm", self.node.try_get_context("pushFcmArn")),
-            )
-            if arn
-        }
         for name in CHANNEL_SENDERS:
-            grant_channel_permissions(platform.functions[name], prefix, buckets, push)
+            grant_channel_permissions(platform.functions[name], prefix, buckets)
+            platform.push.grant(platform.functions[name])
         platform.monitoring.dashboard.add_widgets(*delivery_widgets())

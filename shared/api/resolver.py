@@ -6,13 +6,12 @@ from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route, Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.request import Request
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.api.caller import Caller, caller_from_claims
 from shared.api.errors import domain_error_response, error_response, validation_error_response
@@ -60,25 +59,38 @@ def body_problem(event: Mapping[str, Any]) -> DomainError | None:
 
 
 class HttpApiResolver(APIGatewayHttpResolver):
-    """The powertools resolver, refusing oversized and non-JSON bodies before request validation runs."""
+    """The powertools resolver, refusing oversized and non-JSON bodies before request validation runs.
 
-    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        problem = body_problem(event)
+    The refusal is the domain error raised inside the resolver's own request chain (as its 404 is): the middlewares,
+    the exception handlers of `shared.api.errors` and the response builder (CORS, compression, headers) make a 413
+    or 415 exactly as they make every other error reply."""
+
+    def _resolve(self) -> ResponseBuilder:
+        problem = body_problem(self.current_event.raw_event)
         if problem is None:
-            return super().resolve(event, context)
-        reply = domain_error_response(problem)
-        return {
-            "statusCode": reply.status_code,
-            "headers": {"Content-Type": "application/json"},
-            "body": reply.body,
-            "isBase64Encoded": False,
-            "cookies": [],
-        }
+            return super()._resolve()
+
+        def refuse() -> Response:
+            raise problem
+
+        method, path = self.current_event.http_method.upper(), self._remove_prefix(self.current_event.path)
+        route = Route(
+            rule=self._compile_regex(r".*"),
+            method=method,
+            path=path,
+            func=refuse,
+            cors=self._cors_enabled,
+            compress=False,
+            enable_validation=False,
+        )
+        self.append_context(_route=route, _path=path)
+        return self._call_route(route, route_arguments={})
 
 
-def new_resolver(*routers: Router, public: bool = False) -> HttpApiResolver:
-    """A resolver with validation, the house error mapping, and (unless `public`) a token required on every route."""
-    app = HttpApiResolver(enable_validation=True)
+def new_resolver(*routers: Router, public: bool = False, cors: CORSConfig | None = None) -> HttpApiResolver:
+    """A resolver with validation, the house error mapping, and (unless `public`) a token required on every route;
+    `cors`: CORS headers on every reply, errors included (the deployed API answers CORS at API Gateway instead)."""
+    app = HttpApiResolver(enable_validation=True, cors=cors)
     if not public:
         app.use(middlewares=[_require_token])
 

@@ -21,6 +21,7 @@ from shared.jobs.models import (
     JobKind,
     JobPage,
     JobReply,
+    JobSummary,
 )
 from shared.pipeline.executions import start_run
 from shared.pipeline.sources import source_for
@@ -175,11 +176,12 @@ def delivery_replies(job: Job) -> list[DeliveryStatusReply]:
     ]
 
 
-def reply(job: Job) -> JobReply:
+def summary(job: Job) -> JobSummary:
+    """The job as a list shows it: the record alone, no further read."""
     report_url = None
     if job.status == "completed" and job.artifacts:
         report_url = files.download_link(job.jobId, job.artifacts[0].format)
-    return JobReply(
+    return JobSummary(
         jobId=job.jobId,
         subscriptionId=job.subscriptionId,
         kind=job.kind,
@@ -194,10 +196,14 @@ def reply(job: Job) -> JobReply:
         error=job.error,
         formats=job.formats,
         artifacts=job.artifacts,
-        deliveries=delivery_replies(job),
         executionTimeMs=job.executionTimeMs,
         attempt=job.attempt,
     )
+
+
+def reply(job: Job) -> JobReply:
+    """One job with its deliveries (one query of `job-index`)."""
+    return JobReply(**summary(job).model_dump(), deliveries=delivery_replies(job))
 
 
 def delete_export(caller: Caller, job_id: str) -> None:
@@ -214,11 +220,12 @@ def delete_export(caller: Caller, job_id: str) -> None:
 
 
 def list_for_subscription(caller: Caller, subscription: Subscription, limit: int, cursor: str | None) -> JobPage:
-    """A subscription's jobs, newest first (the caller's access to the subscription is checked by the caller)."""
+    """A subscription's jobs, newest first (the caller's access to the subscription is checked by the caller): one
+    query for the page, whatever its size; each job's deliveries are on `reply` (`GET /api/jobs/{id}`)."""
     jobs, next_cursor = store.list_for_subscription(
         caller.tenant, subscription.subscriptionId, min(max(limit, 1), MAX_PAGE), cursor
     )
-    return JobPage(items=[reply(j) for j in jobs], cursor=next_cursor)
+    return JobPage(items=[summary(j) for j in jobs], cursor=next_cursor)
 
 
 def list_for_tenant(caller: Caller, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:

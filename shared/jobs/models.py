@@ -76,8 +76,11 @@ class DeliveryStatusReply(BaseModel):
     updatedAt: str
 
 
-class JobReply(BaseModel):
-    """Seed 001's job status: `reportUrl` is the API's download route (never a presigned URL), only when completed."""
+class JobSummary(BaseModel):
+    """A job as a list shows it (`GET /api/subscriptions/{id}/jobs`): everything on the job record, no deliveries.
+
+    A job's deliveries are items of their own table; reading them for every job of a page would be one query per
+    job. They are answered by `GET /api/jobs/{id}` (`JobReply`) and `GET /api/jobs/{id}/deliveries`."""
 
     jobId: str
     subscriptionId: str | None
@@ -93,13 +96,19 @@ class JobReply(BaseModel):
     error: JobError | None
     formats: list[ReportFormat]
     artifacts: list[ArtifactRecord]
-    deliveries: list[DeliveryStatusReply]
     executionTimeMs: int | None = None
     attempt: int = 1
 
 
+class JobReply(JobSummary):
+    """Seed 001's job status: `reportUrl` is the API's download route (never a presigned URL), only when completed;
+    with the job's report deliveries."""
+
+    deliveries: list[DeliveryStatusReply]
+
+
 class JobPage(BaseModel):
-    items: list[JobReply]
+    items: list[JobSummary]
     cursor: str | None = None
 
 

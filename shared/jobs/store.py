@@ -224,14 +224,22 @@ def list_for_tenant(tenant_id: str, limit: int, cursor: str | None) -> tuple[lis
     )
 
 
-def list_by_status(status: JobStatus, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
-    """Jobs in one status, oldest update first, through `status-index` (sweepers, reconciliation)."""
+def list_by_status(
+    status: JobStatus, limit: int, cursor: str | None, updated_since: str | None = None
+) -> tuple[list[Job], str | None]:
+    """Jobs in one status, oldest update first, through `status-index` (sweepers, reconciliation); with
+    `updated_since`, only those updated since then (a range on the index's sort key: older ones are not read)."""
+    condition = "#status = :status"
+    values: dict[str, str] = {":status": status}
+    if updated_since is not None:
+        condition += " AND updatedAt >= :since"
+        values[":since"] = updated_since
     return _page(
         {
             "IndexName": "status-index",
-            "KeyConditionExpression": "#status = :status",
+            "KeyConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":status": status},
+            "ExpressionAttributeValues": values,
             "Limit": limit,
         },
         cursor,

@@ -3,7 +3,12 @@ metadata written after; a background job compares S3 with the database").
 
 Two pairs are compared: trial files (documents bucket vs `trial-files`) and export artifacts (`exports/` in the
 reports bucket vs completed jobs). Objects younger than the grace period are left alone: their metadata may be
-being written right now."""
+being written right now.
+
+Export artifacts are bounded by the `exports/` lifecycle: only jobs updated since `artifact_horizon` are read (a range
+on `status-index`'s sort key), and only objects uploaded since then can be orphans. An artifact's object is uploaded
+before its job records it (which sets `updatedAt`, and `updatedAt` only grows), so a job last updated before the
+horizon has only objects older than the horizon: expired by the lifecycle, gone or about to go, never a mismatch."""
 
 from __future__ import annotations
 
@@ -14,12 +19,26 @@ from pydantic import BaseModel, Field
 
 from shared import clock
 from shared.aws import client
+from shared.catalog.platform import REPORTS_BUCKET
 from shared.jobs import store as job_store
 from shared.pipeline import workspace
+from shared.settings import get_settings
 from shared.trials import store as trial_store
 
 GRACE = timedelta(hours=1)
 SAMPLE = 50
+EXPORTS_PREFIX = "exports/"
+LIFECYCLE_LAG = timedelta(days=3)
+"""How long after an object's expiry S3 may still hold it: the lifecycle counts from the next midnight UTC and
+removes expired objects asynchronously (usually within a day), plus slack."""
+
+
+def artifact_horizon(now: datetime) -> datetime:
+    """Before this moment no export artifact is unexpired nor still in S3: `exports/` objects expire after the
+    bucket's lifecycle days (the catalog's `REPORTS_BUCKET`), artifacts after `EXPORT_TTL_DAYS`; the longer of the
+    two, plus the lifecycle's lag."""
+    (lifecycle,) = (e.days for e in REPORTS_BUCKET.expiries if e.prefix == EXPORTS_PREFIX)
+    return now - timedelta(days=max(lifecycle, get_settings().export_ttl_days)) - LIFECYCLE_LAG
 
 
 class Mismatch(BaseModel):
@@ -48,10 +67,20 @@ def _objects(bucket: str, prefix: str) -> Iterator[tuple[str, datetime]]:
 
 
 def _compare(
-    name: str, objects: dict[str, datetime], described: set[str], now: datetime, expected: set[str] | None = None
+    name: str,
+    objects: dict[str, datetime],
+    described: set[str],
+    now: datetime,
+    expected: set[str] | None = None,
+    since: datetime | None = None,
 ) -> Mismatch:
-    """`expected`: the described keys whose objects must exist (all of them unless given)."""
-    orphans = sorted(k for k, modified in objects.items() if k not in described and now - modified > GRACE)
+    """`expected`: the described keys whose objects must exist (all of them unless given); `since`: objects modified
+    before it are expired, not orphans (their metadata was not read)."""
+    orphans = sorted(
+        k
+        for k, modified in objects.items()
+        if k not in described and now - modified > GRACE and (since is None or modified >= since)
+    )
     missing = sorted((described if expected is None else expected) - objects.keys())
     return Mismatch(
         name=name,
@@ -64,16 +93,16 @@ def _compare(
     )
 
 
-def _artifact_keys(now_iso: str) -> tuple[set[str], set[str]]:
-    """Artifacts recorded on jobs (a failed job keeps what it rendered; a rerun overwrites the same keys): every one,
-    and those not yet expired. An expired artifact may still be in S3 (the lifecycle removes it up to a day or more
-    later) or already gone: neither is a mismatch."""
+def _artifact_keys(now_iso: str, since_iso: str) -> tuple[set[str], set[str]]:
+    """Artifacts recorded on jobs updated since `since_iso` (a failed job keeps what it rendered; a rerun overwrites
+    the same keys): every one, and those not yet expired. An expired artifact may still be in S3 (the lifecycle
+    removes it up to a day or more later) or already gone: neither is a mismatch."""
     recorded: set[str] = set()
     live: set[str] = set()
     for status in ("completed", "failed", "processing"):
         cursor: str | None = None
         while True:
-            jobs, cursor = job_store.list_by_status(status, 100, cursor)
+            jobs, cursor = job_store.list_by_status(status, 100, cursor, updated_since=since_iso)
             for artifact in (a for j in jobs for a in j.artifacts):
                 recorded.add(artifact.key)
                 if artifact.expiresAt > now_iso:
@@ -87,12 +116,14 @@ def reconcile() -> ReconciliationReport:
     now = clock.now()
     files = dict(_objects(trial_store.documents_bucket(), "trials/"))
     described_files = {f["key"] for f in trial_store.every_file()}
-    exports = dict(_objects(workspace.bucket(), "exports/"))
-    recorded_exports, live_exports = _artifact_keys(clock.iso(now))
+    exports = dict(_objects(workspace.bucket(), EXPORTS_PREFIX))
+    horizon = artifact_horizon(now)
+    # jobs from a grace period earlier than the objects: S3's clock and the functions' may differ a little
+    recorded_exports, live_exports = _artifact_keys(clock.iso(now), clock.iso(horizon - GRACE))
     return ReconciliationReport(
         checkedAt=clock.iso(now),
         pairs=[
             _compare("trial-files", files, described_files, now),
-            _compare("export-artifacts", exports, recorded_exports, now, expected=live_exports),
+            _compare("export-artifacts", exports, recorded_exports, now, expected=live_exports, since=horizon),
         ],
     )

@@ -10,6 +10,8 @@ import pytest
 from aws_cdk.assertions import Template
 
 from app import build_app
+from shared.catalog.delivery import CHANNEL_SENDERS
+from shared.catalog.notifications import PUSH_WORKERS
 from shared.catalog.pipeline import PIPELINE_DELIVER
 from tests.infra.conftest import Synth
 
@@ -118,3 +120,51 @@ def test_cdk_nag_accepts_the_sender_permissions_with_reasons(with_sender: tuple[
     report = json.loads((outdir / "validation-report.json").read_text())
     nag = {p["pluginName"]: p for p in report["pluginReports"]}["AwsSolutions"]
     assert nag["conclusion"] == "success", nag["violations"]
+
+
+def push_grant(template: Template, function_name: str) -> list[tuple[tuple[str, ...], str]]:
+    """The function's push statements: reading the push secret, and SNS (actions, resources)."""
+    prefix = f"FunctionsFn{function_name.replace('-', '')}ServiceRole"
+    statements = [
+        statement
+        for policy_id, policy in template.find_resources("AWS::IAM::Policy").items()
+        if policy_id.startswith(prefix)
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert statements, f"no policy for {function_name}"
+    return sorted(
+        (tuple(sorted(actions(s))), json.dumps(s["Resource"], sort_keys=True))
+        for s in statements
+        if any(a.startswith("sns:") for a in actions(s)) or ":secret:report-platform/push" in json.dumps(s["Resource"])
+    )
+
+
+def test_every_push_sender_has_the_one_push_grant_scoped_to_the_configured_applications(
+    with_sender: tuple[Template, Path],
+) -> None:
+    template, _ = with_sender
+    grant = push_grant(template, PUSH_WORKERS["android"].name)
+    assert [a for a, _ in grant] == [
+        ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+        ("sns:CreatePlatformEndpoint",),
+        ("sns:Publish",),
+    ]
+    assert json.loads(grant[1][1]) == PUSH_APP
+    assert json.loads(grant[2][1]) == "arn:aws:sns:us-east-1:123456789012:endpoint/GCM/reports/*"
+    for sender in (*CHANNEL_SENDERS, *(w.name for w in PUSH_WORKERS.values())):
+        assert push_grant(template, sender) == grant, sender
+
+
+def test_without_push_context_workers_and_senders_share_one_grant_and_one_secret_import(synth: Synth) -> None:
+    grant = push_grant(synth.stateless, PUSH_WORKERS["ios"].name)
+    assert [a for a, _ in grant] == [
+        ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
+        ("sns:CreatePlatformEndpoint",),
+        ("sns:Publish",),
+    ]
+    assert ":app/*" in grant[1][1]
+    assert ":endpoint/*" in grant[2][1]
+    for sender in (*CHANNEL_SENDERS, *(w.name for w in PUSH_WORKERS.values())):
+        assert push_grant(synth.stateless, sender) == grant, sender
+    imports = [c.node.path for c in synth.app.node.find_all() if c.node.id == "PushSecret"]
+    assert imports == ["ReportPlatformStateless/Push/PushSecret"]

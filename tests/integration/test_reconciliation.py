@@ -10,8 +10,10 @@ from shared.catalog.pipeline import PIPELINE_RECONCILE
 from shared.jobs import store as job_store
 from shared.jobs.models import ArtifactRecord, Job
 from shared.pipeline import workspace
+from shared.pipeline.reconciliation import artifact_horizon
 from shared.subscriptions.models import ReportFilters
 from shared.trials import store
+from tests.support.dynamodb_calls import counting_dynamodb_calls
 from tests.support.pipeline import small_trial
 
 
@@ -48,6 +50,7 @@ def test_orphans_and_missing_objects_are_reported_after_the_grace_period(clean: 
 
 
 def _completed_job(job_id: str, key: str, expires_at: str) -> Job:
+    """A completed job updated now, whose one artifact expires at `expires_at`."""
     now = clock.iso(clock.now())
     artifact = ArtifactRecord(format="pdf", key=key, contentType="application/pdf", sizeBytes=4, expiresAt=expires_at)
     return Job(
@@ -80,3 +83,23 @@ def test_expired_artifacts_are_neither_orphans_while_s3_keeps_them_nor_missing_o
     exports = _pairs()["export-artifacts"]
     assert exports["objectsWithoutMetadata"] == [], "an expired artifact the lifecycle has not removed yet"
     assert exports["metadataWithoutObjects"] == [lost], "only an unexpired artifact must exist"
+
+
+def test_jobs_beyond_the_exports_lifecycle_are_not_read_and_their_objects_are_not_orphans(clean: LocalRuntime) -> None:
+    s3, bucket = client("s3"), workspace.bucket()
+    old, current, lost = (f"exports/acme/{j}/report.pdf" for j in ("job_old", "job_current", "job_lost"))
+    job_store.put_new(_completed_job("job_old", old, clock.iso(clock.now() + timedelta(days=30))))
+    s3.put_object(Bucket=bucket, Key=old, Body=b"%PDF")
+
+    clock.set_now(clock.now() + timedelta(days=40))
+    assert artifact_horizon(clock.now()) > clock.now() - timedelta(days=40), "job_old is beyond the horizon"
+    for job_id, key in (("job_current", current), ("job_lost", lost)):
+        job_store.put_new(_completed_job(job_id, key, clock.iso(clock.now() + timedelta(days=30))))
+    s3.put_object(Bucket=bucket, Key=current, Body=b"%PDF")
+
+    with counting_dynamodb_calls() as calls:
+        exports = _pairs()["export-artifacts"]
+    assert calls.items_read("status-index") == 2, "job_current and job_lost are read, job_old is not"
+    assert exports["described"] == 2
+    assert exports["objectsWithoutMetadata"] == [], "job_old's object is past the lifecycle, not an orphan"
+    assert exports["metadataWithoutObjects"] == [lost]

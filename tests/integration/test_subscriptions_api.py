@@ -4,14 +4,20 @@ step with the subscription (PATCH updates, pause disables, DELETE removes)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from local.runtime import LocalRuntime
+from shared import clock
+from shared.delivery import records as delivery_records
+from shared.delivery.records import DeliveryRecord
+from shared.jobs import logic as jobs
 from shared.subscriptions import store
 from shared.subscriptions.scheduler import SCHEDULED_TIME, describe_schedule
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
+from tests.support.dynamodb_calls import counting_dynamodb_calls
 from tests.support.pipeline import TRIAL, small_trial, wait_for_job
 
 
@@ -233,3 +239,47 @@ def test_channel_secrets_are_never_replied_and_a_patch_may_send_them_back_masked
     unknown = alice.patch(f"/api/subscriptions/{nothing}", {"channels": [fresh]})
     assert unknown.status == 400
     assert "send the value itself" in unknown.json["message"]
+
+
+def test_a_page_of_20_jobs_is_read_with_one_query_and_each_job_keeps_its_deliveries(alice: ApiClient) -> None:
+    subscription_id = alice.post("/api/subscriptions", {"filters": {"trialId": TRIAL}}).json["subscriptionId"]
+    subscription = store.get("acme", subscription_id)
+    assert subscription is not None
+    slots = [clock.iso(datetime(2026, 11, 2, 9, tzinfo=UTC) + timedelta(days=7 * n)) for n in range(25)]
+    for slot in slots:
+        clock.set_now(datetime.fromisoformat(slot.replace("Z", "+00:00")) + timedelta(minutes=1))
+        job, created = jobs.create_job_for_slot(subscription, slot)
+        assert created
+        for recipient in ("alice@example.com", "carol@example.com"):
+            delivery_records.create(
+                DeliveryRecord(
+                    deliveryId=f"dlv-{job.jobId}-{recipient}",
+                    tenantId="acme",
+                    jobId=job.jobId,
+                    subscriptionId=subscription_id,
+                    ownerId="alice",
+                    channel="email",
+                    recipient=recipient,
+                    createdAt=job.createdAt,
+                    updatedAt=job.createdAt,
+                )
+            )
+
+    with counting_dynamodb_calls() as calls:
+        page = alice.get(f"/api/subscriptions/{subscription_id}/jobs?limit=20")
+    assert page.status == 200, page.body
+    assert len(page.json["items"]) == 20
+    assert calls.operations == ["GetItem", "Query"], "the subscription, then one query for the whole page"
+    assert calls.items_read("subscription-index") == 20
+    assert calls.items_read("job-index") == 0, "no delivery is read for a list"
+    assert all("deliveries" not in item for item in page.json["items"])
+
+    newest = page.json["items"][0]
+    assert newest["jobId"] == jobs.job_id_for(subscription_id, slots[-1])
+    detail = alice.get(f"/api/jobs/{newest['jobId']}").json
+    assert {d["recipient"]: d["status"] for d in detail["deliveries"]} == {
+        "alice@example.com": "created",
+        "carol@example.com": "created",
+    }
+    assert len(alice.get(f"/api/jobs/{newest['jobId']}/deliveries").json) == 2
+    assert {k: v for k, v in detail.items() if k != "deliveries"} == newest, "the list shows the same job"

@@ -4,6 +4,7 @@ import json
 from typing import Annotated, Any
 
 import pytest
+from aws_lambda_powertools.event_handler import CORSConfig
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,7 +13,7 @@ from local.http_adapter import build_event
 from local.lambda_context import LocalLambdaContext
 from local.routes import route_table, select
 from shared.api.caller import Caller
-from shared.api.resolver import current_caller, new_resolver
+from shared.api.resolver import HttpApiResolver, current_caller, new_resolver
 from shared.catalog import Function
 from shared.errors import Conflict, NotFound
 from shared.settings import reset_settings
@@ -47,6 +48,22 @@ ROUTES = route_table((Function("w", "m.h", "api", "", routes=("ANY /api/widgets"
 CLAIMS = {"sub": "u1", "tenant": "acme", "roles": "[user]"}
 
 
+def resolve(
+    method: str,
+    path: str,
+    body: bytes = b"",
+    claims: dict[str, str] | None = CLAIMS,
+    content_type: str = "application/json",
+    app: HttpApiResolver = APP,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The whole reply (`statusCode`, `headers`, `body` ...) of `app` to one request."""
+    route, params = select(ROUTES, method, path)  # type: ignore[misc]
+    sent = {"content-type": content_type, **(headers or {})}
+    event = build_event(route, params, method, path, "", sent, body, claims)
+    return app.resolve(event, LocalLambdaContext("w"))
+
+
 def call(
     method: str,
     path: str,
@@ -54,9 +71,7 @@ def call(
     claims: dict[str, str] | None = CLAIMS,
     content_type: str = "application/json",
 ) -> tuple[int, Any]:
-    route, params = select(ROUTES, method, path)  # type: ignore[misc]
-    event = build_event(route, params, method, path, "", {"content-type": content_type}, body, claims)
-    reply = APP.resolve(event, LocalLambdaContext("w"))
+    reply = resolve(method, path, body, claims, content_type)
     return reply["statusCode"], json.loads(reply["body"])
 
 
@@ -131,3 +146,27 @@ def test_a_body_that_is_not_json_is_415_saying_what_to_send() -> None:
         call("POST", "/api/widgets", b'{"name": "a", "size": 2}', content_type="application/json; charset=utf-8")[0]
         == 200
     )
+
+
+def test_413_and_415_carry_the_headers_of_every_other_error_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headers the resolver adds to its replies (here CORS) are on a refused body too: it takes the same path."""
+    dashboard = "https://dashboard.example"
+    app = new_resolver(router, cors=CORSConfig(allow_origin=dashboard))
+    origin = {"origin": dashboard}
+    malformed = resolve("POST", "/api/widgets", b'{"name": ', app=app, headers=origin)
+    assert malformed["statusCode"] == 400
+    assert malformed["headers"]["Access-Control-Allow-Origin"] == dashboard
+    monkeypatch.setenv("MAX_BODY_BYTES", "100")
+    reset_settings()
+    try:
+        too_large = resolve("POST", "/api/widgets", json.dumps({"name": "a" * 200}).encode(), app=app, headers=origin)
+    finally:
+        monkeypatch.delenv("MAX_BODY_BYTES")
+        reset_settings()
+    not_json = resolve("POST", "/api/widgets", b"name=a", content_type="text/plain", app=app, headers=origin)
+    for reply, status, code in ((too_large, 413, "payload_too_large"), (not_json, 415, "unsupported_media_type")):
+        assert reply["statusCode"] == status
+        assert json.loads(reply["body"])["error"] == code
+        assert {k: v for k, v in reply.items() if k not in ("statusCode", "body")} == {
+            k: v for k, v in malformed.items() if k not in ("statusCode", "body")
+        }, f"{status} carries the headers (and cookies, encoding) of a 400"
