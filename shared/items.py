@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from shared.catalog.model import Table as CatalogTable
 from shared.errors import InvalidInput
 
 
@@ -91,36 +92,22 @@ def _key_value(value: Any) -> bool:
     return (isinstance(value, str) and value != "") or (isinstance(value, int) and not isinstance(value, bool))
 
 
-_KEY_TYPES: dict[tuple[str, str | None], dict[str, str]] = {}
-
-
-def _start_key_types(table: Any, index_name: str | None) -> dict[str, str]:
-    """The attributes (name: S or N) of a LastEvaluatedKey of a Query on the table or one of its indexes: the table's
-    key, plus the index's key for an index. From DescribeTable, once per table and index."""
-    cached = _KEY_TYPES.get((table.name, index_name))
-    if cached is None:
-        description = table.meta.client.describe_table(TableName=table.name)["Table"]
-        names = [k["AttributeName"] for k in description["KeySchema"]]
-        indexes = description.get("GlobalSecondaryIndexes", []) + description.get("LocalSecondaryIndexes", [])
-        names += [k["AttributeName"] for i in indexes if i["IndexName"] == index_name for k in i["KeySchema"]]
-        types = {d["AttributeName"]: d["AttributeType"] for d in description["AttributeDefinitions"]}
-        cached = _KEY_TYPES[(table.name, index_name)] = {name: types[name] for name in names}
-    return cached
-
-
 def conditional_check_failed(error: Exception) -> bool:
     """Whether a DynamoDB write was refused by its ConditionExpression (the race it guards against was lost)."""
     response = getattr(error, "response", None) or {}
     return bool(response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
 
 
-def query_page(table: Any, params: dict[str, Any], cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of a Query from an opaque cursor: the plain items and the next cursor (None on the last page)."""
+def query_page(
+    table: Any, spec: CatalogTable, params: dict[str, Any], cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of a Query of `table` (catalogued as `spec`) from an opaque cursor: the plain items and the next cursor
+    (None on the last page)."""
     start = decode_cursor(cursor)
     if start:
         # DynamoDB answers a start key that is not one of this Query's keys with an error, not a page: refuse it here.
         found = {name: "S" if isinstance(value, str) else "N" for name, value in start.items()}
-        if found != _start_key_types(table, params.get("IndexName")):
+        if found != spec.start_key_types(params.get("IndexName")):
             raise InvalidInput(NOT_OURS)
         params = {**params, "ExclusiveStartKey": start}
     page = table.query(**params)

@@ -30,6 +30,14 @@ class Table:
     indexes: tuple[Index, ...] = ()
     ttl_attribute: str | None = None
 
+    def start_key_types(self, index_name: str | None = None) -> dict[str, AttrType]:
+        """The attributes (name: type) of a Query's `LastEvaluatedKey`: the table's key, plus the index's for one."""
+        keys = [self.partition_key, self.sort_key]
+        if index_name is not None:
+            (index,) = (i for i in self.indexes if i.name == index_name)
+            keys += [index.partition_key, index.sort_key]
+        return {key.name: key.type for key in keys if key is not None}
+
 
 @dataclass(frozen=True)
 class Expiry:

@@ -189,7 +189,7 @@ def mark_deleted(tenant_id: str, job_id: str, now: str) -> Job | None:
 
 
 def _page(params: dict[str, Any], cursor: str | None) -> tuple[list[Job], str | None]:
-    items, next_cursor = query_page(_table(), params, cursor)
+    items, next_cursor = query_page(_table(), JOBS, params, cursor)
     return [Job.model_validate(i) for i in items], next_cursor
 
 

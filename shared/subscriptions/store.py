@@ -81,6 +81,7 @@ def list_for_owner(
 ) -> tuple[list[Subscription], str | None]:
     items, next_cursor = query_page(
         _table(),
+        SUBSCRIPTIONS,
         {
             "IndexName": "owner-index",
             "KeyConditionExpression": "ownerKey = :owner",
@@ -96,6 +97,7 @@ def list_for_owner(
 def list_for_tenant(tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Subscription], str | None]:
     items, next_cursor = query_page(
         _table(),
+        SUBSCRIPTIONS,
         {
             "KeyConditionExpression": "tenantId = :tenant",
             "ExpressionAttributeValues": {":tenant": tenant_id},
