@@ -104,7 +104,8 @@ def start_job(job: Job, name: str | None = None) -> None:
 def start_one_off_export(caller: Caller, spec: ExportSpec, format: ReportFormat) -> Job:
     """A job with no subscription: rendered in `format`, no deliveries, downloaded through the export route."""
     source = source_for(spec.reportType)
-    filters = source.check_access(caller, spec.reportId, spec.filters)
+    access = source.check_access(caller, spec.reportId, spec.filters)
+    filters = access.filters
     now = clock.now()
     job = Job(
         jobId=f"job_{uuid.uuid4().hex}",
@@ -114,7 +115,7 @@ def start_one_off_export(caller: Caller, spec: ExportSpec, format: ReportFormat)
         ownerEmail=caller.email,
         reportType=spec.reportType,
         reportId=spec.reportId,
-        title=spec.title or source.title(spec.reportId, filters, caller.tenant),
+        title=spec.title or access.title,
         filters=filters,
         timezone=spec.timezone,
         formats=[format],

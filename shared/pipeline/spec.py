@@ -63,18 +63,22 @@ def period_of(date_range: str, moment: datetime, timezone: str) -> Period:
     return Period(start=today.replace(day=1), end=today)
 
 
+class Access(BaseModel):
+    """What a source grants a caller who may receive a report: the filters with defaults filled in, and its title."""
+
+    filters: ReportFilters
+    title: str
+
+
 class ReportSource(Protocol):
     """One report type (`clinical_weekly`, the builder's `report`). Register it in `shared.pipeline.sources`."""
 
     report_type: ClassVar[str]
 
-    def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> ReportFilters:
+    def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> Access:
         """May `caller` receive this report? Raise Forbidden (saying why) or InvalidInput; return the filters with
-        defaults filled in (e.g. the caller's only trial)."""
-        ...
-
-    def title(self, report_id: str | None, filters: ReportFilters, tenant_id: str) -> str:
-        """The report's title, stored on subscriptions and jobs."""
+        defaults filled in (e.g. the caller's only trial) and the report's title (stored on subscriptions and jobs),
+        from the one read that checked access."""
         ...
 
     def fetch(self, spec: ReportSpec) -> JsonValue:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 
 from shared.api.caller import Caller
 from shared.errors import InvalidInput, NotFound, PermanentError
-from shared.pipeline.spec import JsonValue, ReportSpec
+from shared.pipeline.spec import Access, JsonValue, ReportSpec
 from shared.rendering.document import CellKind, Document
 from shared.reports import logic, store
 from shared.reports.models import Report
@@ -25,17 +25,11 @@ class SavedReport:
 
     report_type: ClassVar[str] = "report"
 
-    def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> ReportFilters:
+    def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> Access:
         """The caller may read the report (own, public, or admin); another tenant's or a private one is a 404."""
         if not report_id:
             raise InvalidInput("reportType 'report' needs the reportId of a saved report")
-        logic.get(caller, report_id)
-        return filters
-
-    def title(self, report_id: str | None, filters: ReportFilters, tenant_id: str) -> str:
-        if not report_id:
-            raise InvalidInput("reportType 'report' needs the reportId of a saved report")
-        return store.get(tenant_id, report_id).name
+        return Access(filters=filters, title=logic.get(caller, report_id).name)
 
     def fetch(self, spec: ReportSpec) -> JsonValue:
         if not spec.reportId:

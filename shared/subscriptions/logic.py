@@ -53,7 +53,7 @@ def create(caller: Caller, request: SubscriptionCreate, subscription_id: str | N
         raise InvalidInput("reportType 'report' needs the reportId of a saved report")
     source = source_for(request.reportType)
     check_schedule(request.schedule)
-    filters = source.check_access(caller, request.reportId, request.filters)
+    access = source.check_access(caller, request.reportId, request.filters)
     channels = validate_channels(request.channels or _default_channels(caller))
     now = clock.iso(clock.now())
     subscription = Subscription(
@@ -61,11 +61,11 @@ def create(caller: Caller, request: SubscriptionCreate, subscription_id: str | N
         tenantId=caller.tenant,
         ownerId=caller.sub,
         ownerEmail=caller.email,
-        name=request.name or source.title(request.reportId, filters, caller.tenant),
+        name=request.name or access.title,
         description=request.description,
         reportType=request.reportType,
         reportId=request.reportId,
-        filters=filters,
+        filters=access.filters,
         formats=request.formats,
         channels=channels,
         schedule=request.schedule,
@@ -128,7 +128,8 @@ def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdat
     if other_report and current.reportType != "report":
         raise InvalidInput(f"reportId: a {current.reportType} subscription names no saved report")
     if other_report or patch.filters is not None:
-        updated.filters = source_for(current.reportType).check_access(caller, updated.reportId, updated.filters)
+        access = source_for(current.reportType).check_access(caller, updated.reportId, updated.filters)
+        updated.filters = access.filters
     if patch.channels is not None:
         updated.channels = validate_channels(keep_secrets(patch.channels, current.channels))
     updated.nextRunAt = next_run_at(updated.schedule) if updated.status == "active" else None

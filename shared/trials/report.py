@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 from shared import clock
 from shared.api.caller import Caller
 from shared.errors import Forbidden, InvalidInput, PermanentError
-from shared.pipeline.spec import JsonValue, ReportSpec
+from shared.pipeline.spec import Access, JsonValue, ReportSpec
 from shared.rendering.document import (
     Block,
     ChartBlock,
@@ -75,10 +75,14 @@ STAT_COLUMNS = [
 ]
 
 
+def _access(filters: ReportFilters) -> Access:
+    return Access(filters=filters, title=f"Weekly clinical trial summary: {filters.trialId}")
+
+
 class ClinicalWeekly:
     report_type: ClassVar[str] = "clinical_weekly"
 
-    def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> ReportFilters:
+    def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> Access:
         """A user receives reports of the trials they are enrolled in; an admin those of any trial of the tenant."""
         trial_id = filters.trialId
         if trial_id is None:
@@ -91,15 +95,12 @@ class ClinicalWeekly:
                 raise Forbidden("you are not enrolled in any clinical trial, so there is no trial report to receive")
             if len(trials) > 1:
                 raise InvalidInput(f"give filters.trialId: you may receive reports of {', '.join(sorted(trials))}")
-            return filters.model_copy(update={"trialId": trials[0]})
+            return _access(filters.model_copy(update={"trialId": trials[0]}))
         if not caller.is_admin and not store.is_member(caller.tenant, trial_id, caller.sub):
             raise Forbidden(f"you are not enrolled in trial {trial_id}, so you may not receive its reports")
         if store.get_trial(caller.tenant, trial_id) is None:
             raise InvalidInput(f"there is no trial {trial_id!r} in your tenant")
-        return filters
-
-    def title(self, report_id: str | None, filters: ReportFilters, tenant_id: str) -> str:
-        return f"Weekly clinical trial summary: {filters.trialId}"
+        return _access(filters)
 
     def fetch(self, spec: ReportSpec) -> JsonValue:
         trial_id = spec.filters.trialId

@@ -20,6 +20,7 @@ from shared.exports import logic as exports
 from shared.exports.models import ScheduleIn
 from shared.jobs import logic as jobs
 from shared.jobs import store as job_store
+from shared.reports import store as report_store
 from shared.reports.defaults import USAGE_SUMMARY_ID, ensure_usage_summary
 from shared.settings import get_settings
 from shared.subscriptions import store as subscription_store
@@ -343,3 +344,29 @@ def test_each_schedule_route_reads_the_subscription_once(
         route()
         assert reads == [schedule_id]
     assert api.get(f"{SCHEDULES}/{schedule_id}").status == 404
+
+
+def test_an_export_and_an_unnamed_schedule_read_their_saved_report_once(
+    lake: LocalRuntime, api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read that checks the caller may receive the report also gives its title."""
+    reads: list[str] = []
+    real_get = report_store.get
+
+    def counted_get(tenant_id: str, report_id: str) -> Any:
+        reads.append(report_id)
+        return real_get(tenant_id, report_id)
+
+    monkeypatch.setattr(report_store, "get", counted_get)
+    export = api.post(EXPORTS, {"report_id": USAGE_SUMMARY_ID, "format": "csv"})
+    assert export.status == 202, export.body
+    assert wait_for_export(api, export.json["id"])["status"] == "completed"
+    assert reads == [USAGE_SUMMARY_ID, USAGE_SUMMARY_ID], "one read to create the export, one by the run's Fetch"
+    reads.clear()
+    schedule = api.post(
+        "/api/reports/schedules",
+        {"report_id": USAGE_SUMMARY_ID, "cron_expression": "0 9 * * 1", "recipients": ["ops@example.com"]},
+    )
+    assert schedule.status == 201, schedule.body
+    assert reads == [USAGE_SUMMARY_ID]
+    assert schedule.json["name"] == real_get("acme", USAGE_SUMMARY_ID).name

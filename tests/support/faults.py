@@ -25,9 +25,6 @@ class FaultySource:
     def check_access(self, *args: Any) -> Any:
         return self.inner.check_access(*args)
 
-    def title(self, *args: Any) -> Any:
-        return self.inner.title(*args)
-
     def fetch(self, spec: Any) -> Any:
         self._maybe_fail("fetch")
         return self.inner.fetch(spec)
