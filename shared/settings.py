@@ -6,9 +6,10 @@ import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.catalog import Bucket, Queue, Table, resource_env_vars
+from shared.catalog.platform import REPORTS_BUCKET
 from shared.errors import ConfigurationError
 
 
@@ -53,7 +54,7 @@ class Settings(BaseModel):
     """The role EventBridge Scheduler assumes to start the state machine."""
     scheduler_dlq_arn: str | None = Field(None, alias="SCHEDULER_DLQ_ARN")
     export_ttl_days: int = Field(30, alias="EXPORT_TTL_DAYS", gt=0)
-    """How long report artifacts are kept (the reports bucket's `exports/` lifecycle says the same)."""
+    """How long report artifacts are kept (the reports bucket's `exports/` lifecycle removes them after; no longer)."""
     minimum_schedule_interval_minutes: int = Field(15, alias="MINIMUM_SCHEDULE_INTERVAL_MINUTES", gt=0)
     email_attachment_max_bytes: int = Field(2_000_000, alias="EMAIL_ATTACHMENT_MAX_BYTES", ge=0)
     """A report email carries the files as attachments when together they are at most this big (0: links only)."""
@@ -67,6 +68,15 @@ class Settings(BaseModel):
     """How often a stalled job is started again before the sweeper fails it for good and tells its owner."""
     sweep_batch: int = Field(200, alias="SWEEP_BATCH", gt=0, le=1000)
     """At most this many deliveries or jobs per sweep; the rest wait for the next one."""
+
+    @field_validator("export_ttl_days")
+    @classmethod
+    def _artifacts_outlive_no_file(cls, days: int) -> int:
+        """A download link must never outlive its file: the `exports/` lifecycle deletes it after its days."""
+        (lifecycle,) = (e.days for e in REPORTS_BUCKET.expiries if e.prefix == "exports/")
+        if days > lifecycle:
+            raise ValueError(f"EXPORT_TTL_DAYS is {days}; the reports bucket deletes exports after {lifecycle} days")
+        return days
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:
         """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""
