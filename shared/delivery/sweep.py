@@ -43,6 +43,7 @@ from shared.jobs.logic import start_job
 from shared.jobs.models import Job, JobError
 from shared.observability import logger, metrics
 from shared.settings import get_settings
+from shared.subscriptions import logic as subscriptions
 
 RETRY_SWEEPS = 3
 """How often the sweeper sends again a delivery left `failed` with a transient cause before it fails it for good."""
@@ -65,6 +66,8 @@ class DeliverySweep(BaseModel):
     """Moved on since they were listed (their own sender finished, a rerun or another sweep took them): left alone."""
     dead_lettered: list[str] = []
     """Failed for good by this sweep and put on the pipeline dead-letter queue with the cause."""
+    jobs_completed: list[str] = []
+    """Jobs failed at `deliver` whose report deliveries this sweep got through, the last one: now `completed`."""
 
 
 class JobSweep(BaseModel):
@@ -109,6 +112,24 @@ def _send_again(record: DeliveryRecord, job: Job | None, report: DeliverySweep) 
             _dead_letter(ended, job, "PermanentError", f"{error}", report)
         return
     (report.resent if result is not None else report.skipped).append(record.deliveryId)
+    if result is not None and result.status == "delivered" and record.kind == "report" and job is not None:
+        _complete_if_all_delivered(job, report)
+
+
+def _complete_if_all_delivered(job: Job, report: DeliverySweep) -> None:
+    """A job that failed only because a delivery did not get through is completed once the sweeper has delivered
+    every one of that attempt's report deliveries (conditional: a rerun or deletion meanwhile wins)."""
+    if job.status != "failed" or job.error is None or job.error.step != "deliver":
+        return
+    deliveries = [d for d in records.list_for_job(job.jobId) if d.kind == "report" and d.tenantId == job.tenantId]
+    if not deliveries or any(d.status != "delivered" for d in deliveries):
+        return
+    now = clock.iso(clock.now())
+    completed = job_store.recover(job.tenantId, job.jobId, job.attempt, now)
+    if completed is None:
+        return
+    report.jobs_completed.append(job.jobId)
+    subscriptions.count_run(completed, now)
 
 
 def _dead_letter(record: DeliveryRecord, job: Job | None, error: str, cause: str, report: DeliverySweep) -> None:
@@ -180,6 +201,7 @@ def sweep_deliveries() -> DeliverySweep:
     metrics.add_metric(name="SweptDeliveriesGivenUp", unit="Count", value=len(report.given_up))
     metrics.add_metric(name="SweptDeliveriesRetrying", unit="Count", value=len(report.retrying))
     metrics.add_metric(name="SweptDeliveriesDeadLettered", unit="Count", value=len(report.dead_lettered))
+    metrics.add_metric(name="SweptJobsCompleted", unit="Count", value=len(report.jobs_completed))
     logger.info("delivery sweep", extra={"before": before, **report.model_dump()})
     return report
 

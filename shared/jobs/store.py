@@ -144,6 +144,30 @@ def complete(tenant_id: str, job_id: str, now: str, execution_ms: int, attempt: 
     )
 
 
+def recover(tenant_id: str, job_id: str, attempt: int, now: str) -> Job | None:
+    """failed at `deliver` → completed, once every delivery of that attempt got through after all (the delivery
+    sweeper sent the last one); None when the job moved on since (run again, deleted) or failed elsewhere."""
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression=(
+            "SET #status = :completed, step = :complete, completedAt = :now, updatedAt = :now REMOVE #error"
+        ),
+        ConditionExpression=(
+            "#status = :failed AND attempt = :attempt AND #error.step = :deliver AND attribute_not_exists(deletedAt)"
+        ),
+        ExpressionAttributeNames={"#status": "status", "#error": "error"},
+        ExpressionAttributeValues={
+            ":completed": "completed",
+            ":complete": "complete",
+            ":now": now,
+            ":failed": "failed",
+            ":attempt": attempt,
+            ":deliver": "deliver",
+        },
+    )
+
+
 def fail(
     tenant_id: str,
     job_id: str,

@@ -185,12 +185,7 @@ def complete(event: dict[str, Any]) -> dict[str, Any]:
     completed = job_store.complete(job.tenantId, job.jobId, clock.iso(now), elapsed, attempt=state.attempt)
     if completed is not None:
         metrics.add_metric(name="JobsCompleted", unit="Count", value=1)
-        if completed.subscriptionId:
-            subscription = subscription_store.get(completed.tenantId, completed.subscriptionId)
-            next_run = subscriptions.next_run_at(subscription.schedule) if subscription else None
-            subscription_store.record_run(
-                completed.tenantId, completed.subscriptionId, completed.scheduledFor, next_run, clock.iso(now)
-            )
+        subscriptions.count_run(completed, clock.iso(now))
     workspace.clear(job.tenantId, job.jobId)
     return {"tenantId": job.tenantId, "jobId": job.jobId, "status": "completed"}
 

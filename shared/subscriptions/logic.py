@@ -34,6 +34,15 @@ def check_schedule(schedule: Schedule) -> None:
     cron.check_schedule(schedule.cron, schedule.timezone, minimum)
 
 
+def count_run(job: Job, now: str) -> None:
+    """A job of a subscription completed: record the run on the subscription (last run, next run), once per job."""
+    if not job.subscriptionId:
+        return
+    subscription = store.get(job.tenantId, job.subscriptionId)
+    next_run = next_run_at(subscription.schedule) if subscription else None
+    store.record_run(job.tenantId, job.subscriptionId, job.scheduledFor, next_run, now)
+
+
 def next_run_at(schedule: Schedule) -> str:
     return clock.iso(cron.next_runs(schedule.cron, schedule.timezone, clock.now(), 1)[0])
 

@@ -22,6 +22,7 @@ from shared.delivery.channel import DeliveryContext
 from shared.delivery.sweep import sweep_deliveries, sweep_jobs
 from shared.errors import PermanentError, TransientError
 from shared.jobs import store as job_store
+from shared.jobs.models import JobError
 from shared.pipeline import steps
 from shared.settings import get_settings, reset_settings
 from tests.support.deliveries import stored_job
@@ -438,3 +439,49 @@ def test_a_job_rerun_racing_the_sweeper_over_a_failed_delivery_sends_it_once(
     delivered = records.get("acme", context.delivery_id)
     assert delivered is not None
     assert (delivered.status, delivered.attempts, delivered.sweeps) == ("delivered", 2, 0)
+
+
+def test_a_job_failed_only_at_delivery_completes_once_the_sweeper_delivers_the_last_one(peer: HttpPeer) -> None:
+    job = stored_job("job-failed-at-deliver", status="processing")
+    delivered_first = webhook(peer, job.jobId, number=1)
+    service.open_deliveries([delivered_first])
+    assert service.deliver(delivered_first, service.artifacts_of(job)).status == "delivered"
+    context, _record = failed_transiently(peer, job.jobId)
+    undelivered = JobError(step="deliver", cause="webhook answered 503", error="TransientError")
+    assert job_store.fail("acme", job.jobId, undelivered, clock.iso(clock.now())) is not None
+
+    aged(context.delivery_id, timedelta(minutes=16))
+    peer.script(Reply(503))
+    still = sweep_deliveries()
+    assert still.retrying == [context.delivery_id]
+    assert still.jobs_completed == []
+    failed = job_store.get("acme", job.jobId)
+    assert failed is not None
+    assert failed.status == "failed"
+
+    aged(context.delivery_id, timedelta(minutes=31))
+    report = sweep_deliveries()
+    assert report.resent == [context.delivery_id]
+    assert report.jobs_completed == [job.jobId]
+    completed = job_store.get("acme", job.jobId)
+    assert completed is not None
+    assert (completed.status, completed.step, completed.error) == ("completed", "complete", None)
+    assert completed.completedAt is not None
+    assert accepted(peer) == {delivered_first.delivery_id: 1, context.delivery_id: 1}
+
+
+def test_a_job_failed_before_delivery_or_run_again_is_not_completed_by_the_sweeper(peer: HttpPeer) -> None:
+    for job_id, step in (("job-failed-at-render", "render"), ("job-run-again", "deliver")):
+        job = stored_job(job_id, status="processing")
+        context, _record = failed_transiently(peer, job.jobId)
+        assert job_store.fail("acme", job_id, JobError(step=step, cause="x", error="E"), clock.iso(clock.now()))
+        aged(context.delivery_id, timedelta(minutes=16))
+    assert job_store.requeue("acme", "job-run-again", clock.iso(clock.now())) is not None
+    report = sweep_deliveries()
+    assert len(report.resent) == 2
+    assert report.jobs_completed == []
+    render = job_store.get("acme", "job-failed-at-render")
+    rerun = job_store.get("acme", "job-run-again")
+    assert render is not None
+    assert rerun is not None
+    assert (render.status, rerun.status, rerun.attempt) == ("failed", "pending", 2)
