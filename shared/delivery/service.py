@@ -197,7 +197,9 @@ def notify_owner_of_failure(job: Job) -> DeliveryRecord | None:
 def send_failure_notice(job: Job, delivery_id: str) -> DeliveryRecord | None:
     """Send the failure note of a claimed (`sending`) notice record and record the outcome."""
     if job.ownerEmail is None or job.error is None:
-        raise PermanentError(f"job {job.jobId} has no owner address or no error to tell of")
+        reason = f"job {job.jobId} has no owner address or no error to tell of"
+        records.mark_failed(job.tenantId, delivery_id, reason, False, clock.iso(clock.now()))
+        raise PermanentError(reason)
     message = failure_message(job.ownerEmail, job.title, job.jobId, job.error.step, job.error.cause, delivery_id)
     try:
         receipt = send_message(message)

@@ -485,3 +485,29 @@ def test_a_job_failed_before_delivery_or_run_again_is_not_completed_by_the_sweep
     assert render is not None
     assert rerun is not None
     assert (render.status, rerun.status, rerun.attempt) == ("failed", "pending", 2)
+
+
+def test_a_failure_notice_for_a_job_no_longer_failed_is_ended_not_left_sending(clean: LocalRuntime) -> None:
+    job = stored_job("job-recovered")
+    now = clock.iso(clock.now())
+    notice_id = service.delivery_id_for(job.jobId, "failure-notice-1", "alice@example.com")
+    records.create(
+        records.DeliveryRecord(
+            deliveryId=notice_id,
+            tenantId="acme",
+            jobId=job.jobId,
+            ownerId="alice",
+            kind="failure_notice",
+            channel="email",
+            recipient="alice@example.com",
+            createdAt=now,
+            updatedAt=now,
+        )
+    )
+    aged(notice_id, timedelta(minutes=16))
+    sweep_deliveries()
+    ended = records.get("acme", notice_id)
+    assert ended is not None
+    assert (ended.status, ended.retryable) == ("failed", False)
+    assert ended.lastError == "job job-recovered has no owner address or no error to tell of"
+    assert mail_to("alice@example.com") == []
