@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.notifications.harvesting import harvest
+from shared.notifications.harvesting import bind_context, harvest
 from shared.notifications.models import SendRequest
 from shared.observability import lambda_entry
 
@@ -21,6 +21,7 @@ def record_handler(record: SQSRecord) -> dict[str, int]:
 
 
 def _handle(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    bind_context(context)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
 
 

@@ -128,7 +128,11 @@ HARVESTER = Function(
     queue=HARVESTER_QUEUE.id,
     description="Reads one registration shard per send request and queues one push per device on its platform queue",
     timeout_s=90,
-    grants=(Grant(REGISTRATIONS.id, "read"), *(Grant(q.id, "send") for q in PUSH_QUEUES.values())),
+    grants=(
+        Grant(REGISTRATIONS.id, "read"),
+        Grant(IDEMPOTENCY.id, "read_write"),
+        *(Grant(q.id, "send") for q in PUSH_QUEUES.values()),
+    ),
 )
 PUSH_WORKERS: dict[str, Function] = {
     platform: Function(

@@ -14,7 +14,10 @@ from local.queues import drain
 from local.runtime import LocalRuntime
 from shared.aws import client
 from shared.catalog.notifications import HARVESTER_QUEUE, PUSH_QUEUES
-from shared.notifications import registrations
+from shared.errors import TransientError
+from shared.notifications import harvesting, logic, registrations
+from shared.notifications.models import NotificationRequest, SendRequest
+from shared.queue_batches import BatchOutcome, send_in_batches
 from shared.settings import get_settings
 from tests.support.api_client import ApiClient
 from tests.support.notifications import notification_body, queue_messages
@@ -105,3 +108,34 @@ def test_a_push_delivered_twice_by_sqs_is_sent_once(clean: LocalRuntime, devices
         sqs.send_message(QueueUrl=url, MessageBody=json.dumps(push))
         drain()
     assert len(PUSH_LOG.attempts) == 1
+
+
+def test_a_retried_send_request_queues_only_the_platform_that_failed(
+    clean: LocalRuntime, devices: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Android's queue refuses the first try: the retry queues android's pushes, not the other platforms' again."""
+    shard = logic.shard_of(devices[1], get_settings().harvester_shards)  # an android device's shard
+    in_shard = {t for t in devices if logic.shard_of(t, get_settings().harvester_shards) == shard}
+    request = SendRequest(
+        notificationId="n-retried",
+        shard=shard,
+        notification=NotificationRequest.model_validate(notification_body()),
+    )
+    android = get_settings().name_of(PUSH_QUEUES["android"])
+    queued_to: list[str] = []
+
+    def flaky(queue_url: str, bodies: list[str]) -> BatchOutcome:
+        queued_to.append(queue_url)
+        if queue_url == android and queued_to.count(android) == 1:
+            return BatchOutcome(failed=[{"id": "0", "code": "InternalError", "message": "refused"}])
+        return send_in_batches(queue_url, bodies)
+
+    monkeypatch.setattr(harvesting, "send_in_batches", flaky)
+    with pytest.raises(TransientError, match="android pushes not queued"):
+        harvesting.harvest(request)
+    first = len(queued_to)
+    again = harvesting.harvest(request)
+    assert queued_to[first:] == [android], "only the failed platform is queued again"
+    assert sum(again.values()) == len(in_shard)
+    pushed = [m["token"] for queue in PUSH_QUEUES.values() for m in queue_messages(queue)]
+    assert sorted(pushed) == sorted(in_shard), "each device of the shard queued once"
