@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import jwt
 
 from local.paths import state_dir
-from shared import clock
 
 ISSUER = "https://auth.local.report-platform"
 AUDIENCE = "report-platform"
@@ -41,7 +40,9 @@ def mint_token(
     ttl: timedelta = timedelta(hours=12),
     key: bytes | None = None,
 ) -> str:
-    now = clock.now()
+    """A signed token valid for `ttl` from now on the wall clock, which the verifier (PyJWT, like API Gateway's
+    authorizer) checks against: never the shared clock, which tests and demos may set to another day."""
+    now = datetime.now(UTC)
     claims: dict[str, Any] = {
         "iss": ISSUER,
         "aud": AUDIENCE,
