@@ -148,13 +148,17 @@ def send_claimed(context: DeliveryContext, claimed: DeliveryRecord, artifacts: l
 
 def _take(context: DeliveryContext) -> DeliveryRecord | None:
     """The delivery's record claimed for this send, or None. The record usually exists (planned before the Deliver
-    step), so the claim is the one write before the send; one not recorded yet (deliver-now) is created, then claimed
-    (after the claim that missed it: three writes)."""
+    step), so the claim is the one write before the send; one not recorded yet (deliver-now) is created already
+    claimed (`sending`, one try): two writes. A record another caller created meanwhile is claimed like any other."""
     now = clock.iso(clock.now())
     claimed = records.claim(context.tenant_id, context.delivery_id, now)
-    if claimed is None and records.create(_record_of(context, now)).status == "created":
-        claimed = records.claim(context.tenant_id, context.delivery_id, now)
-    return claimed
+    if claimed is not None:
+        return claimed
+    fresh = _record_of(context, now).model_copy(update={"status": "sending", "attempts": 1})
+    stored = records.create(fresh)
+    if stored is fresh:
+        return fresh
+    return records.claim(context.tenant_id, context.delivery_id, now) if stored.status == "created" else None
 
 
 def _count(context: DeliveryContext, report_type: str, outcome: stats.Outcome, started: float) -> None:

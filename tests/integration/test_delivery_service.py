@@ -26,6 +26,7 @@ from shared.jobs.models import JobError
 from shared.pipeline import steps
 from shared.settings import get_settings, reset_settings
 from tests.support.deliveries import stored_job
+from tests.support.dynamodb_calls import counting_dynamodb_calls
 from tests.support.pipeline import executions, mail_to
 
 SECRET = "s3cret-for-this-subscription"
@@ -511,3 +512,19 @@ def test_a_failure_notice_for_a_job_no_longer_failed_is_ended_not_left_sending(c
     assert (ended.status, ended.retryable) == ("failed", False)
     assert ended.lastError == "job job-recovered has no owner address or no error to tell of"
     assert mail_to("alice@example.com") == []
+
+
+def test_a_deliver_now_creates_its_record_already_claimed(peer: HttpPeer) -> None:
+    """An unrecorded delivery: the claim that misses, then the record created as `sending` (two writes, no third)."""
+    job = stored_job("job-deliver-now", status="processing")
+    context = webhook(peer, job.jobId)
+    with counting_dynamodb_calls() as calls:
+        done = service.deliver(context, service.artifacts_of(job))
+    assert (done.status, done.attempts) == ("delivered", 1)
+    claim_create, delivered_and_stats = calls.operations[:2], calls.operations[2:]
+    assert claim_create == ["UpdateItem", "PutItem"]
+    assert delivered_and_stats == ["UpdateItem", "UpdateItem"], "no second claim after the create"
+    assert accepted(peer) == {context.delivery_id: 1}
+    again = service.deliver(context, service.artifacts_of(job))
+    assert (again.status, again.attempts) == ("delivered", 1)
+    assert accepted(peer) == {context.delivery_id: 1}
