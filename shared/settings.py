@@ -62,6 +62,11 @@ class Settings(BaseModel):
     """Emails per second; unset: the account's `MaxSendRate` (SES `GetSendQuota`), read once per cold start."""
     delivery_stale_minutes: int = Field(15, alias="DELIVERY_STALE_MINUTES", gt=0)
     """The delivery sweeper takes up deliveries `created` or `sending` unchanged this long (beyond any send)."""
+    delivery_retry_sweeps: int = Field(3, alias="DELIVERY_RETRY_SWEEPS", ge=0, le=10)
+    """How often the delivery sweeper sends again a delivery left `failed` with a transient cause (waiting
+    `DELIVERY_STALE_MINUTES` * 2^n before the n-th) before it fails it for good."""
+    delivery_retry_lookback_days: int = Field(7, alias="DELIVERY_RETRY_LOOKBACK_DAYS", gt=0, le=90)
+    """Retryable failures last updated longer ago are not read by the sweep (each sweep's read stays bounded)."""
     job_working_timeout_minutes: int = Field(90, alias="JOB_WORKING_TIMEOUT_MINUTES", gt=0)
     """The job sweeper takes up jobs `processing` unchanged this long (beyond the state machine's own timeout)."""
     job_max_redrives: int = Field(1, alias="JOB_MAX_REDRIVES", ge=0)

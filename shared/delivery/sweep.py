@@ -12,14 +12,14 @@ Deliveries `created` or `sending` unchanged for `DELIVERY_STALE_MINUTES`:
 Deliveries `failed` with a transient cause (`retryable`: the pipeline's own retries were used up, or a deliver-now or
 an earlier sweep failed transiently), unchanged for `DELIVERY_STALE_MINUTES` * 2^(sweeps so far) (15, 30, 60 min):
 - on a `RESEND_SAFE` channel: taken (`failed → sending`, conditional on the `updatedAt` seen and still retryable, so a
-  rerun of the job or another sweep racing it sends once) and sent again, up to `RETRY_SWEEPS` times; once those are
-  used up, failed for good (not retryable) with the last cause.
+  rerun of the job or another sweep racing it sends once) and sent again, up to `DELIVERY_RETRY_SWEEPS` times; once
+  those are used up, failed for good (not retryable) with the last cause.
 - on an at-most-once channel (email, Slack, push): not sent again (a transient failure may have come after the
   hand-over, e.g. a timeout), failed for good with the cause, as for a stale `sending`.
 Every delivery the sweeper leaves failed for good (given up, abandoned, or answered permanently to its re-send) goes to
-the pipeline's dead-letter queue with its cause (`dead_letters`). Retryable failures older than `RETRY_LOOKBACK` are not
-read (failed-for-good deliveries stay in the `failed` partition of the index; the window keeps each sweep's read
-bounded); a rerun of the job sends them.
+the pipeline's dead-letter queue with its cause (`dead_letters`). Retryable failures older than
+`DELIVERY_RETRY_LOOKBACK_DAYS` are not read (failed-for-good deliveries stay in the `failed` partition of the index;
+the window keeps each sweep's read bounded); a rerun of the job sends them.
 
 Jobs `processing` unchanged for `JOB_WORKING_TIMEOUT_MINUTES` have lost their execution (a crash, a timeout beyond
 the state machine's own catches): the cause is transient, so the job is failed with the reason and started again with
@@ -45,11 +45,6 @@ from shared.observability import logger, metrics
 from shared.settings import get_settings
 from shared.subscriptions import logic as subscriptions
 
-RETRY_SWEEPS = 3
-"""How often the sweeper sends again a delivery left `failed` with a transient cause before it fails it for good."""
-RETRY_LOOKBACK = timedelta(days=7)
-"""Retryable failures last updated longer ago than this are not read (each sweep's read of the index stays bounded)."""
-
 
 class DeliverySweep(BaseModel):
     resent: list[str] = []
@@ -57,7 +52,7 @@ class DeliverySweep(BaseModel):
     abandoned: list[str] = []
     """Stale `sending` or retryable `failed` on an at-most-once channel: failed for good with the reason, not sent."""
     given_up: list[str] = []
-    """Retryable `failed` whose `RETRY_SWEEPS` re-sends are used up: failed for good with the last cause."""
+    """Retryable `failed` whose `DELIVERY_RETRY_SWEEPS` re-sends are used up: failed for good with the last cause."""
     retrying: list[str] = []
     """Handed over but failed transiently: `failed` (retryable), with the error; a later sweep tries again."""
     waiting: list[str] = []
@@ -151,7 +146,7 @@ def _sweep_failed(record: DeliveryRecord, job: Job | None, now: datetime, report
             f"failed with a transient cause ({record.lastError}); not sent again: {record.channel} cannot recognise "
             "a repeat, so it is delivered at most once"
         )
-    elif record.sweeps >= RETRY_SWEEPS:
+    elif record.sweeps >= get_settings().delivery_retry_sweeps:
         outcome, error = report.given_up, "DeliveryRetriesExhausted"
         reason = f"still failing after {record.sweeps} re-sends by the delivery sweeper: {record.lastError}"
     elif not _retry_due(record, now, stale_minutes):
@@ -194,7 +189,9 @@ def sweep_deliveries() -> DeliverySweep:
                 _dead_letter(done, job, "DeliveryAbandoned", reason, report)
                 continue
             _send_again(record, job, report)
-    for record in records.list_retryable(before, clock.iso(now - RETRY_LOOKBACK), settings.sweep_batch):
+    for record in records.list_retryable(
+        before, clock.iso(now - timedelta(days=settings.delivery_retry_lookback_days)), settings.sweep_batch
+    ):
         _sweep_failed(record, _job_of(record, jobs), now, report)
     metrics.add_metric(name="SweptDeliveriesResent", unit="Count", value=len(report.resent))
     metrics.add_metric(name="SweptDeliveriesAbandoned", unit="Count", value=len(report.abandoned))

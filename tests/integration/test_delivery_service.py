@@ -302,12 +302,12 @@ def test_a_delivery_still_failing_after_the_sweeper_retries_is_failed_for_good_a
     job = stored_job("job-exhausted")
     context, _record = failed_transiently(peer, job.jobId)
     dead_letters()
-    for sweep_number in range(1, sweep.RETRY_SWEEPS + 1):
+    for sweep_number in range(1, get_settings().delivery_retry_sweeps + 1):
         aged(context.delivery_id, timedelta(days=1))
         peer.script(Reply(503))
         assert sweep_deliveries().retrying == [context.delivery_id]
         assert records.get("acme", context.delivery_id).sweeps == sweep_number  # type: ignore[union-attr]
-    assert len(peer.requests) == 1 + sweep.RETRY_SWEEPS
+    assert len(peer.requests) == 1 + get_settings().delivery_retry_sweeps
     aged(context.delivery_id, timedelta(days=1))
     swept_metrics.clear()
     report = sweep_deliveries()
@@ -315,11 +315,11 @@ def test_a_delivery_still_failing_after_the_sweeper_retries_is_failed_for_good_a
     assert report.dead_lettered == [context.delivery_id]
     assert swept_metrics["SweptDeliveriesGivenUp"] == 1
     assert swept_metrics["SweptDeliveriesDeadLettered"] == 1
-    assert len(peer.requests) == 1 + sweep.RETRY_SWEEPS, "giving up sends nothing"
+    assert len(peer.requests) == 1 + get_settings().delivery_retry_sweeps, "giving up sends nothing"
     ended = records.get("acme", context.delivery_id)
     assert ended is not None
     assert (ended.status, ended.retryable) == ("failed", False)
-    assert f"still failing after {sweep.RETRY_SWEEPS} re-sends" in (ended.lastError or "")
+    assert f"still failing after {get_settings().delivery_retry_sweeps} re-sends" in (ended.lastError or "")
     assert "HTTP 503" in (ended.lastError or "")
     (message,) = dead_letters()
     assert message["deliveryId"] == context.delivery_id
@@ -528,3 +528,21 @@ def test_a_deliver_now_creates_its_record_already_claimed(peer: HttpPeer) -> Non
     again = service.deliver(context, service.artifacts_of(job))
     assert (again.status, again.attempts) == ("delivered", 1)
     assert accepted(peer) == {context.delivery_id: 1}
+
+
+def test_the_number_of_sweeper_retries_is_a_setting(peer: HttpPeer, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = stored_job("job-no-sweeper-retries")
+    context, _record = failed_transiently(peer, job.jobId)
+    aged(context.delivery_id, timedelta(minutes=16))
+    monkeypatch.setenv("DELIVERY_RETRY_SWEEPS", "0")
+    reset_settings()
+    try:
+        report = sweep_deliveries()
+    finally:
+        monkeypatch.delenv("DELIVERY_RETRY_SWEEPS")
+        reset_settings()
+    assert report.given_up == [context.delivery_id]
+    assert len(peer.requests) == 1, "given up without another send"
+    ended = records.get("acme", context.delivery_id)
+    assert ended is not None
+    assert (ended.status, ended.retryable) == ("failed", False)
