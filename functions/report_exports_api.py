@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.api.replies import CallerDep, json_reply
+from shared.api.replies import CallerDep, json_reply, no_content
 from shared.api.resolver import new_resolver
 from shared.exports import logic
 from shared.exports.models import ExportIn, ExportOut, ExportPage, ScheduleIn, ScheduleOut, SchedulePage
@@ -43,7 +43,7 @@ def replace_schedule(schedule_id: str, body: ScheduleIn, caller: CallerDep) -> S
 @router.delete("/api/reports/schedules/<schedule_id>", summary="Delete a schedule: no further runs")
 def delete_schedule(schedule_id: str, caller: CallerDep) -> Response[str]:
     logic.delete_schedule(caller, schedule_id)
-    return Response(status_code=204, body="")
+    return no_content()
 
 
 @router.post("/api/reports/schedules/<schedule_id>/run", summary="Run the schedule now: the export it started")
@@ -79,7 +79,7 @@ def retry_export(export_id: str, caller: CallerDep) -> Response[ExportOut]:
 @router.delete("/api/reports/exports/<export_id>", summary="Delete an export's files; the job record is kept")
 def delete_export(export_id: str, caller: CallerDep) -> Response[str]:
     logic.delete_export(caller, export_id)
-    return Response(status_code=204, body="")
+    return no_content()
 
 
 app = new_resolver(router)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict
 
-from shared.api.replies import CallerDep, json_reply
+from shared.api.replies import CallerDep, json_reply, no_content
 from shared.api.resolver import new_resolver
 from shared.observability import http_entry
 from shared.reports import logic
@@ -69,9 +69,9 @@ def replace_report(caller: CallerDep, report_id: ReportId, body: Annotated[Repor
 
 
 @router.delete("/api/reports/<report_id>", summary="Delete a report (its author or an admin)")
-def delete_report(caller: CallerDep, report_id: ReportId) -> Response[None]:
+def delete_report(caller: CallerDep, report_id: ReportId) -> Response[str]:
     logic.delete(caller, report_id)
-    return Response(status_code=204)
+    return no_content()
 
 
 @router.get("/api/reports/<report_id>/preview", summary="A page of the report's rows (cursor paging)")

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.api.replies import CallerDep, json_reply
+from shared.api.replies import CallerDep, json_reply, no_content
 from shared.api.resolver import new_resolver
 from shared.jobs import logic as jobs
 from shared.jobs.models import JobPage, JobReply, RunStarted
@@ -59,7 +59,7 @@ def patch(subscription_id: str, body: SubscriptionUpdate, caller: CallerDep) -> 
 @router.delete("/api/subscriptions/<subscription_id>", summary="Unsubscribe: the schedule and its future runs go")
 def delete(subscription_id: str, caller: CallerDep) -> Response[str]:
     logic.delete(caller, subscription_id)
-    return Response(status_code=204, body="")
+    return no_content()
 
 
 @router.post("/api/subscriptions/<subscription_id>/run", summary="Run the report now")

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.catalog import Bucket, Queue, Table, resource_env_vars
-from shared.catalog.platform import REPORTS_BUCKET
+from shared.catalog.platform import EXPORTS
 from shared.errors import ConfigurationError
 
 
@@ -53,7 +53,7 @@ class Settings(BaseModel):
     scheduler_role_arn: str | None = Field(None, alias="SCHEDULER_ROLE_ARN")
     """The role EventBridge Scheduler assumes to start the state machine."""
     scheduler_dlq_arn: str | None = Field(None, alias="SCHEDULER_DLQ_ARN")
-    export_ttl_days: int = Field(30, alias="EXPORT_TTL_DAYS", gt=0)
+    export_ttl_days: int = Field(EXPORTS.days, alias="EXPORT_TTL_DAYS", gt=0)
     """How long report artifacts are kept (the reports bucket's `exports/` lifecycle removes them after; no longer)."""
     minimum_schedule_interval_minutes: int = Field(15, alias="MINIMUM_SCHEDULE_INTERVAL_MINUTES", gt=0)
     email_attachment_max_bytes: int = Field(2_000_000, alias="EMAIL_ATTACHMENT_MAX_BYTES", ge=0)
@@ -78,9 +78,8 @@ class Settings(BaseModel):
     @classmethod
     def _artifacts_outlive_no_file(cls, days: int) -> int:
         """A download link must never outlive its file: the `exports/` lifecycle deletes it after its days."""
-        (lifecycle,) = (e.days for e in REPORTS_BUCKET.expiries if e.prefix == "exports/")
-        if days > lifecycle:
-            raise ValueError(f"EXPORT_TTL_DAYS is {days}; the reports bucket deletes exports after {lifecycle} days")
+        if days > EXPORTS.days:
+            raise ValueError(f"EXPORT_TTL_DAYS is {days}; the reports bucket deletes exports after {EXPORTS.days} days")
         return days
 
     def name_of(self, resource: Table | Bucket | Queue) -> str:

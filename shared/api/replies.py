@@ -18,3 +18,8 @@ CallerDep = Annotated[Caller, Depends(current_caller)]
 def json_reply(status: int, model: BaseModel) -> Response[Any]:
     """`model` as JSON with `status` (201 created, 202 accepted ...)."""
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=model)
+
+
+def no_content() -> Response[str]:
+    """204 with an empty body: a delete done."""
+    return Response(status_code=204, body="")

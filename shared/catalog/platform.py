@@ -7,10 +7,13 @@ from shared.catalog.model import Bucket, Expiry, Function, Key, LakeTable, Queue
 
 IDEMPOTENCY = Table(id="idempotency", env_var="IDEMPOTENCY_TABLE", partition_key=Key("id"), ttl_attribute="expiration")
 
+EXPORTS = Expiry("exports/", 30)
+"""Report artifacts live 30 days; download links (`EXPORT_TTL_DAYS`) may not outlive them."""
+
 REPORTS_BUCKET = Bucket(
     id="reports",
     env_var="REPORTS_BUCKET",
-    expiries=(Expiry("exports/", 30), Expiry("work/", 7)),
+    expiries=(EXPORTS, Expiry("work/", 7)),
     browser_downloads=True,
 )
 """Report artifacts (`exports/`) and the pipeline's intermediate data (`work/`)."""

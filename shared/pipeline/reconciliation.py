@@ -19,15 +19,13 @@ from pydantic import BaseModel, Field
 
 from shared import clock
 from shared.aws import client
-from shared.catalog.platform import REPORTS_BUCKET
+from shared.catalog.platform import EXPORTS
 from shared.jobs import store as job_store
 from shared.pipeline import workspace
-from shared.settings import get_settings
 from shared.trials import store as trial_store
 
 GRACE = timedelta(hours=1)
 SAMPLE = 50
-EXPORTS_PREFIX = "exports/"
 LIFECYCLE_LAG = timedelta(days=3)
 """How long after an object's expiry S3 may still hold it: the lifecycle counts from the next midnight UTC and
 removes expired objects asynchronously (usually within a day), plus slack."""
@@ -35,10 +33,8 @@ removes expired objects asynchronously (usually within a day), plus slack."""
 
 def artifact_horizon(now: datetime) -> datetime:
     """Before this moment no export artifact is unexpired nor still in S3: `exports/` objects expire after the
-    bucket's lifecycle days (the catalog's `REPORTS_BUCKET`), artifacts after `EXPORT_TTL_DAYS`; the longer of the
-    two, plus the lifecycle's lag."""
-    (lifecycle,) = (e.days for e in REPORTS_BUCKET.expiries if e.prefix == EXPORTS_PREFIX)
-    return now - timedelta(days=max(lifecycle, get_settings().export_ttl_days)) - LIFECYCLE_LAG
+    bucket's lifecycle days (artifacts' links, `EXPORT_TTL_DAYS`, never later), plus the lifecycle's lag."""
+    return now - timedelta(days=EXPORTS.days) - LIFECYCLE_LAG
 
 
 class Mismatch(BaseModel):
@@ -116,7 +112,7 @@ def reconcile() -> ReconciliationReport:
     now = clock.now()
     files = dict(_objects(trial_store.documents_bucket(), "trials/"))
     described_files = {f["key"] for f in trial_store.every_file()}
-    exports = dict(_objects(workspace.bucket(), EXPORTS_PREFIX))
+    exports = dict(_objects(workspace.bucket(), EXPORTS.prefix))
     horizon = artifact_horizon(now)
     # jobs from a grace period earlier than the objects: S3's clock and the functions' may differ a little
     recorded_exports, live_exports = _artifact_keys(clock.iso(now), clock.iso(horizon - GRACE))
