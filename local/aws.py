@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 import urllib.request
 from typing import Any
 
@@ -13,13 +14,15 @@ from moto.server import ThreadedMotoServer
 
 from local import lambdas
 from local.account import REGION
-from shared.aws import reset_clients
+from shared.aws import client, reset_clients
 from shared.settings import reset_settings
 
 MOTO_CONFIG: dict[str, Any] = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},
 }
+SETTLE_SECONDS = 60.0
+"""How long a reset waits for running executions before stopping them."""
 
 
 class LocalAws:
@@ -58,9 +61,42 @@ class LocalAws:
         self._post("/moto-api/config", MOTO_CONFIG)
 
     def reset(self) -> None:
-        """Forget every resource and item; the caller recreates the catalog's resources."""
+        """Forget every resource and item; the caller recreates the catalog's resources.
+
+        Executions still running are let finish first: moto's reset does not stop their threads, whose later steps
+        would otherwise write into the resources recreated for whatever comes next."""
+        self.settle()
         self._post("/moto-api/reset", None)
         self.configure()
+
+    def settle(self, timeout: float = SETTLE_SECONDS) -> None:
+        """Wait until no state machine execution runs; stop those still running after `timeout` seconds.
+
+        A stopped execution ends when its current step returns; TimeoutError if that takes another `timeout`."""
+        deadline, stopped = time.monotonic() + timeout, False
+        while running := self.running_executions():
+            if time.monotonic() > deadline:
+                if stopped:
+                    raise TimeoutError(f"{len(running)} stopped executions still running after {timeout:g} s")
+                for arn in running:
+                    client("stepfunctions").stop_execution(
+                        executionArn=arn, error="LocalReset", cause="the local runtime was reset"
+                    )
+                logging.getLogger(__name__).warning("stopped %d executions still running at reset", len(running))
+                deadline, stopped = time.monotonic() + timeout, True
+            time.sleep(0.05)
+
+    @staticmethod
+    def running_executions() -> list[str]:
+        sfn = client("stepfunctions")
+        running = []
+        for page in sfn.get_paginator("list_state_machines").paginate():
+            for machine in page["stateMachines"]:
+                pages = sfn.get_paginator("list_executions").paginate(
+                    stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING"
+                )
+                running += [execution["executionArn"] for p in pages for execution in p["executions"]]
+        return running
 
     def stop(self) -> None:
         if self._server is not None:

@@ -1,11 +1,19 @@
 """The local AWS holds every catalogued resource, and its Lambda runs the real handlers in-process."""
 
 import json
+import threading
+import time
+from typing import Any
 
+import pytest
+
+from local import lambdas
 from local.resources import physical_name
 from local.runtime import LocalRuntime
 from shared import catalog
 from shared.aws import client
+from shared.catalog.pipeline import JOBS, PIPELINE_DLQ, PIPELINE_START
+from shared.pipeline.executions import start_run
 from shared.settings import get_settings
 
 
@@ -51,3 +59,54 @@ def test_a_raised_exception_comes_back_as_a_named_function_error(clean: LocalRun
     error = json.loads(reply["Payload"].read())
     assert error["errorType"] in {"AttributeError", "TypeError", "KeyError"}
     assert error["errorMessage"]
+
+
+def test_a_reset_waits_for_a_running_execution_before_emptying_anything(
+    clean: LocalRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moto's reset leaves an execution's thread running; its later steps would write into the next test's resources."""
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_start(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        entered.set()
+        release.wait(10)
+        raise RuntimeError("the step failed after the reset was asked for")
+
+    monkeypatch.setitem(lambdas._handlers, PIPELINE_START.name, slow_start)
+    start_run({"tenantId": "acme", "jobId": "job-late", "attempt": 1}, name="late")
+    assert entered.wait(10)
+    resetting = threading.Thread(target=clean.reset)
+    resetting.start()
+    resetting.join(0.5)
+    assert resetting.is_alive(), "the reset must wait for the running step"
+    release.set()
+    resetting.join(30)
+    assert not resetting.is_alive()
+    assert clean.aws.running_executions() == []
+    time.sleep(0.5)
+    assert client("sqs").receive_message(QueueUrl=get_settings().name_of(PIPELINE_DLQ)).get("Messages") is None
+    assert client("dynamodb").scan(TableName=get_settings().name_of(JOBS))["Items"] == []
+
+
+def test_a_reset_stops_an_execution_that_outlives_its_patience(
+    clean: LocalRuntime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    steps: list[str] = []
+
+    def stuck_start(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        steps.append("start")
+        release.wait(10)
+        return event
+
+    monkeypatch.setitem(lambdas._handlers, PIPELINE_START.name, stuck_start)
+    arn = start_run({"tenantId": "acme", "jobId": "job-stuck", "attempt": 1}, name="stuck")
+    try:
+        with pytest.raises(TimeoutError, match="stopped executions still running"):
+            clean.aws.settle(timeout=0.3)
+    finally:
+        release.set()
+    clean.aws.settle(timeout=10)
+    described = client("stepfunctions").describe_execution(executionArn=arn)
+    assert described["status"] == "ABORTED"
+    assert steps == ["start"], "no step runs after the stop"
