@@ -9,8 +9,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from botocore.exceptions import ClientError
 
+from shared.catalog.model import PARTITION_KEY_MAX_BYTES
 from shared.catalog.model import Table as CatalogTable
 from shared.errors import InvalidInput
 
@@ -87,9 +89,31 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     return to_item(key)
 
 
-def _key_value(value: Any) -> bool:
-    """Whether a value can be a key attribute as `encode_cursor` writes it: a non-empty string or an integer."""
-    return (isinstance(value, str) and value != "") or (isinstance(value, int) and not isinstance(value, bool))
+def _key_value(value: Any, max_bytes: int = PARTITION_KEY_MAX_BYTES) -> bool:
+    """Whether a value can be a key attribute as `encode_cursor` writes it: a non-empty string of at most `max_bytes`
+    UTF-8 bytes, or an integer DynamoDB stores exactly (boto3 raises, rather than round, on any other)."""
+    if isinstance(value, str):
+        try:
+            return 0 < len(value.encode()) <= max_bytes
+        except UnicodeEncodeError:  # JSON's "\ud800" decodes to a lone surrogate, which has no UTF-8
+            return False
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    try:
+        DYNAMODB_CONTEXT.create_decimal(value)
+    except ArithmeticError:  # decimal's Inexact, Rounded and Overflow signals
+        return False
+    return True
+
+
+def start_key(spec: CatalogTable, key: dict[str, Any], index_name: str | None = None) -> dict[str, Any]:
+    """`key` as the `ExclusiveStartKey` of a Query of `spec` (or its index), checked against the catalog's key schema
+    first: DynamoDB answers a key with other attributes, types or over-long values with an error, not a page."""
+    found = {name: "S" if isinstance(value, str) else "N" for name, value in key.items()}
+    limits = spec.start_key_max_bytes(index_name)
+    if found != spec.start_key_types(index_name) or not all(_key_value(v, limits[n]) for n, v in key.items()):
+        raise InvalidInput(NOT_OURS)
+    return to_item(key)
 
 
 def conditional_check_failed(error: Exception) -> bool:
@@ -105,11 +129,7 @@ def query_page(
     (None on the last page)."""
     start = decode_cursor(cursor)
     if start:
-        # DynamoDB answers a start key that is not one of this Query's keys with an error, not a page: refuse it here.
-        found = {name: "S" if isinstance(value, str) else "N" for name, value in start.items()}
-        if found != spec.start_key_types(params.get("IndexName")):
-            raise InvalidInput(NOT_OURS)
-        params = {**params, "ExclusiveStartKey": start}
+        params = {**params, "ExclusiveStartKey": start_key(spec, start, params.get("IndexName"))}
     page = table.query(**params)
     return [from_item(i) for i in page.get("Items", [])], encode_cursor(page.get("LastEvaluatedKey"))
 

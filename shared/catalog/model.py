@@ -7,6 +7,10 @@ from typing import Literal
 
 AttrType = Literal["S", "N"]
 
+PARTITION_KEY_MAX_BYTES = 2048
+SORT_KEY_MAX_BYTES = 1024
+"""DynamoDB's limits on a key attribute's value (UTF-8 bytes of a string)."""
+
 
 @dataclass(frozen=True)
 class Key:
@@ -37,6 +41,18 @@ class Table:
             (index,) = (i for i in self.indexes if i.name == index_name)
             keys += [index.partition_key, index.sort_key]
         return {key.name: key.type for key in keys if key is not None}
+
+    def start_key_max_bytes(self, index_name: str | None = None) -> dict[str, int]:
+        """The longest value (UTF-8 bytes) each attribute of a start key may have: the strictest of its roles."""
+        roles = [(self.partition_key, PARTITION_KEY_MAX_BYTES), (self.sort_key, SORT_KEY_MAX_BYTES)]
+        if index_name is not None:
+            (index,) = (i for i in self.indexes if i.name == index_name)
+            roles += [(index.partition_key, PARTITION_KEY_MAX_BYTES), (index.sort_key, SORT_KEY_MAX_BYTES)]
+        limits: dict[str, int] = {}
+        for key, limit in roles:
+            if key is not None:
+                limits[key.name] = min(limit, limits.get(key.name, limit))
+        return limits
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from shared.aws import resource
 from shared.catalog.delivery import INBOX
-from shared.items import update_if
+from shared.items import start_key, update_if
 from shared.settings import get_settings
 
 
@@ -71,7 +71,7 @@ def query_newest_first(
         params["ExpressionAttributeNames"] = {"#read": "read"}
         params["ExpressionAttributeValues"][":false"] = False
     if after_item_key is not None:
-        params["ExclusiveStartKey"] = {"userKey": user_key, "itemKey": after_item_key}
+        params["ExclusiveStartKey"] = start_key(INBOX, {"userKey": user_key, "itemKey": after_item_key})
     items: list[dict[str, Any]] = []
     while len(items) <= limit:
         page = table.query(Limit=limit + 1 - len(items), **params)

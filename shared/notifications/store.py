@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.notifications import NOTIFICATIONS
 from shared.errors import Conflict
-from shared.items import conditional_check_failed, from_item, update_if
+from shared.items import conditional_check_failed, from_item, start_key, update_if
 from shared.notifications.logic import Feed, index_attributes
 from shared.notifications.models import NotificationReport, PlatformCounts, SenderResult
 from shared.settings import get_settings
@@ -132,7 +132,7 @@ class FeedReader:
             "Limit": limit,
         }
         if start_after:
-            params["ExclusiveStartKey"] = start_after
+            params["ExclusiveStartKey"] = start_key(NOTIFICATIONS, start_after, feed.index.name)
         reply = _table().query(**params)
         self.queries += 1
         self.items_read += int(reply.get("ScannedCount", 0))

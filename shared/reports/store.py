@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.reports import REPORT_DEFINITIONS
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.items import conditional_check_failed, decode_token, encode_token
+from shared.items import conditional_check_failed, decode_token, encode_token, start_key
 from shared.reports.models import Report, Visualization
 from shared.settings import get_settings
 
@@ -109,7 +109,8 @@ def page(tenant_id: str, visible_to: str | None, limit: int, cursor: str | None)
     if visible_to is not None:
         params["FilterExpression"] = Attr("created_by").eq(visible_to) | Attr("is_public").eq(True)
     if cursor:
-        params["ExclusiveStartKey"] = {"tenant_id": tenant_id, "report_id": _decode_cursor(cursor)}
+        after = {"tenant_id": tenant_id, "report_id": _decode_cursor(cursor)}
+        params["ExclusiveStartKey"] = start_key(REPORT_DEFINITIONS, after)
     reply = _table().query(**params)
     last = reply.get("LastEvaluatedKey")
     return [_report(i) for i in reply.get("Items", [])], _encode_cursor(last["report_id"]) if last else None

@@ -21,3 +21,13 @@ def test_a_query_start_key_has_the_table_key_and_the_index_key() -> None:
         "ownerKey": "S",
         "createdAt": "S",
     }
+
+
+def test_a_start_key_value_is_held_to_the_strictest_limit_of_its_roles() -> None:
+    assert SUBSCRIPTIONS.start_key_max_bytes() == {"tenantId": 2048, "subscriptionId": 1024}
+    assert SUBSCRIPTIONS.start_key_max_bytes("owner-index") == {
+        "tenantId": 2048,
+        "subscriptionId": 1024,
+        "ownerKey": 2048,
+        "createdAt": 1024,
+    }

@@ -7,6 +7,9 @@ from decimal import Decimal
 import pytest
 from botocore.exceptions import ClientError
 
+from shared.catalog.model import Key
+from shared.catalog.model import Table as CatalogTable
+from shared.catalog.pipeline import SUBSCRIPTIONS
 from shared.errors import InvalidInput
 from shared.items import (
     NOT_OURS,
@@ -18,6 +21,7 @@ from shared.items import (
     encode_cursor,
     encode_token,
     from_item,
+    start_key,
     to_item,
 )
 
@@ -96,3 +100,29 @@ def test_only_a_refused_condition_counts_as_a_lost_race() -> None:
     assert conditional_check_failed(error("ConditionalCheckFailedException"))
     assert not conditional_check_failed(error("ProvisionedThroughputExceededException"))
     assert not conditional_check_failed(ValueError("no response"))
+
+
+def test_a_start_key_is_checked_against_the_catalog_key_schema_and_dynamodb_limits() -> None:
+    good = {"tenantId": "t" * 2048, "subscriptionId": "é" * 512}
+    assert start_key(SUBSCRIPTIONS, good) == good
+    refused = [
+        {"tenantId": "t"},  # an attribute missing
+        {**good, "other": "x"},  # one too many
+        {**good, "subscriptionId": 7},  # a number for a string
+        {**good, "tenantId": "t" * 2049},  # over a partition key's 2048 bytes
+        {**good, "subscriptionId": "s" * 1025},  # over a sort key's 1024 bytes
+        {**good, "subscriptionId": "é" * 513},  # 513 characters but 1,026 bytes
+        {**good, "subscriptionId": ""},  # empty
+        {**good, "subscriptionId": "\ud800"},  # a lone surrogate has no UTF-8
+    ]
+    for key in refused:
+        with pytest.raises(InvalidInput, match="not one this API gave out"):
+            start_key(SUBSCRIPTIONS, key)
+
+
+def test_a_numeric_start_key_must_be_one_dynamodb_stores_exactly() -> None:
+    numbered = CatalogTable(id="t", env_var="T", partition_key=Key("p"), sort_key=Key("n", "N"))
+    assert start_key(numbered, {"p": "a", "n": 10**37}) == {"p": "a", "n": 10**37}
+    for number in (10**38 + 1, 10**130, True):  # rounded; overflows; a bool is not a number here
+        with pytest.raises(InvalidInput):
+            start_key(numbered, {"p": "a", "n": number})
