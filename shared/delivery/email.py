@@ -114,6 +114,21 @@ def failure_message(recipient: str, title: str, job_id: str, step: str, cause: s
     return _message(recipient, f"Report failed: {title}", text, body_html, key)
 
 
+def recovery_message(recipient: str, title: str, job_id: str, key: str) -> EmailMessage:
+    """The note to a subscription's owner, told earlier that a run failed at delivery, that it got through after all."""
+    url = f"{get_settings().api_base_url.rstrip('/')}/api/jobs/{job_id}"
+    text = (
+        f'The report "{title}", which we told you had failed at its deliver step, has now been delivered to every '
+        f"recipient by a later retry. Nothing more needs doing.\n\nJob status: {url}"
+    )
+    body_html = (
+        f"<html><body><p>The report <strong>{html.escape(title)}</strong>, which we told you had failed at its "
+        "deliver step, has now been delivered to every recipient by a later retry. Nothing more needs doing.</p>"
+        f'<p><a href="{html.escape(url)}">Job status</a></p></body></html>'
+    )
+    return _message(recipient, f"Report delivered after all: {title}", text, body_html, key)
+
+
 def _message(recipient: str, subject: str, text: str, body_html: str, key: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = get_settings().sender_email

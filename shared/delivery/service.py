@@ -6,14 +6,15 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import datetime
+from email.message import EmailMessage
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import clock
 from shared.delivery import records, stats
 from shared.delivery.channel import Artifact, ChannelReceipt, DeliveryContext
-from shared.delivery.email import failure_message, send_message
-from shared.delivery.records import DeliveryRecord
+from shared.delivery.email import failure_message, recovery_message, send_message
+from shared.delivery.records import DeliveryKind, DeliveryRecord
 from shared.delivery.registry import channel_for
 from shared.errors import PermanentError, TransientError
 from shared.jobs.files import download_link
@@ -177,7 +178,26 @@ def notify_owner_of_failure(job: Job) -> DeliveryRecord | None:
     if not job.ownerEmail or job.error is None:
         logger.warning("no owner address to tell of a failed job", extra={"job_id": job.jobId})
         return None
-    delivery_id = delivery_id_for(job.jobId, f"failure-notice-{job.attempt}", job.ownerEmail)
+    return _notify_owner(job, "failure_notice")
+
+
+def notify_owner_of_recovery(job: Job) -> DeliveryRecord | None:
+    """Email the owner that this attempt, whose failure they were told of (a delivered failure notice), was delivered
+    after all; once per attempt. Nothing when they were never told."""
+    if not job.ownerEmail:
+        return None
+    told = records.get(job.tenantId, _owner_notice_id(job, "failure_notice"))
+    if told is None or told.status != "delivered":
+        return None
+    return _notify_owner(job, "recovery_notice")
+
+
+def _owner_notice_id(job: Job, kind: DeliveryKind) -> str:
+    return delivery_id_for(job.jobId, f"{kind.replace('_', '-')}-{job.attempt}", job.ownerEmail or "")
+
+
+def _notify_owner(job: Job, kind: DeliveryKind) -> DeliveryRecord | None:
+    delivery_id = _owner_notice_id(job, kind)
     now = clock.iso(clock.now())
     record = records.create(
         DeliveryRecord(
@@ -186,25 +206,25 @@ def notify_owner_of_failure(job: Job) -> DeliveryRecord | None:
             jobId=job.jobId,
             subscriptionId=job.subscriptionId,
             ownerId=job.ownerId,
-            kind="failure_notice",
+            kind=kind,
             channel="email",
-            recipient=job.ownerEmail,
+            recipient=job.ownerEmail or "",
             createdAt=now,
             updatedAt=now,
         )
     )
     if records.claim(job.tenantId, delivery_id, now) is None:
         return record
-    return send_failure_notice(job, delivery_id)
+    return send_owner_notice(job, delivery_id, kind)
 
 
-def send_failure_notice(job: Job, delivery_id: str) -> DeliveryRecord | None:
-    """Send the failure note of a claimed (`sending`) notice record and record the outcome."""
-    if job.ownerEmail is None or job.error is None:
-        reason = f"job {job.jobId} has no owner address or no error to tell of"
+def send_owner_notice(job: Job, delivery_id: str, kind: DeliveryKind) -> DeliveryRecord | None:
+    """Send the note of a claimed (`sending`) owner notice record and record the outcome."""
+    message = _owner_message(job, delivery_id, kind)
+    if message is None:
+        reason = f"job {job.jobId} has no owner address or nothing to tell of"
         records.mark_failed(job.tenantId, delivery_id, reason, False, clock.iso(clock.now()))
         raise PermanentError(reason)
-    message = failure_message(job.ownerEmail, job.title, job.jobId, job.error.step, job.error.cause, delivery_id)
     try:
         receipt = send_message(message)
     except (TransientError, PermanentError) as error:
@@ -215,3 +235,15 @@ def send_failure_notice(job: Job, delivery_id: str) -> DeliveryRecord | None:
     return records.mark_delivered(
         job.tenantId, delivery_id, receipt.detail, receipt.external_id, clock.iso(clock.now())
     )
+
+
+def _owner_message(job: Job, delivery_id: str, kind: DeliveryKind) -> EmailMessage | None:
+    """The note a notice record stands for; None when the job has nothing (left) to tell of."""
+    if job.ownerEmail is None:
+        return None
+    if kind == "recovery_notice":
+        delivered = job.status == "completed"
+        return recovery_message(job.ownerEmail, job.title, job.jobId, delivery_id) if delivered else None
+    if job.error is None:
+        return None
+    return failure_message(job.ownerEmail, job.title, job.jobId, job.error.step, job.error.cause, delivery_id)

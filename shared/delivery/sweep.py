@@ -16,6 +16,8 @@ an earlier sweep failed transiently), unchanged for `DELIVERY_STALE_MINUTES` * 2
   those are used up, failed for good (not retryable) with the last cause.
 - on an at-most-once channel (email, Slack, push): not sent again (a transient failure may have come after the
   hand-over, e.g. a timeout), failed for good with the cause, as for a stale `sending`.
+A job failed only at `deliver` whose last report delivery a sweep gets through is completed; its owner, if emailed of
+the failure, is emailed that it was delivered after all.
 Every delivery the sweeper leaves failed for good (given up, abandoned, or answered permanently to its re-send) goes to
 the pipeline's dead-letter queue with its cause (`dead_letters`). Retryable failures older than
 `DELIVERY_RETRY_LOOKBACK_DAYS` are not read (failed-for-good deliveries stay in the `failed` partition of the index;
@@ -63,6 +65,8 @@ class DeliverySweep(BaseModel):
     """Failed for good by this sweep and put on the pipeline dead-letter queue with the cause."""
     jobs_completed: list[str] = []
     """Jobs failed at `deliver` whose report deliveries this sweep got through, the last one: now `completed`."""
+    owners_told: list[str] = []
+    """Of those, the jobs whose owner, emailed of the failure, is now emailed that it was delivered after all."""
 
 
 class JobSweep(BaseModel):
@@ -79,16 +83,16 @@ def _job_of(record: DeliveryRecord, jobs: dict[str, Job | None]) -> Job | None:
 
 def _resend(record: DeliveryRecord, job: Job | None) -> DeliveryRecord | None:
     """One more hand-over of the record as listed, taken conditionally on what was listed (`records.take`; None when
-    it moved since): a report delivery through the service, a failure notice as the note it was."""
+    it moved since): a report delivery through the service, an owner notice as the note it was."""
     now = clock.iso(clock.now())
     claimed = records.take(record.tenantId, record.deliveryId, now, record)
     if claimed is None:
         return None
-    if record.kind == "failure_notice":
+    if record.kind != "report":
         if job is None:
             records.mark_failed(record.tenantId, record.deliveryId, "its job no longer exists", False, now)
             raise PermanentError("its job no longer exists")
-        return service.send_failure_notice(job, record.deliveryId) or claimed
+        return service.send_owner_notice(job, record.deliveryId, record.kind) or claimed
     artifacts = service.artifacts_of(job) if job is not None else []
     return service.send_claimed(service.context_of(record), claimed, artifacts)
 
@@ -125,6 +129,13 @@ def _complete_if_all_delivered(job: Job, report: DeliverySweep) -> None:
         return
     report.jobs_completed.append(job.jobId)
     subscriptions.count_run(completed, now)
+    try:
+        told = service.notify_owner_of_recovery(completed)
+    except (TransientError, PermanentError) as error:  # recorded failed on its record; swept like any notice
+        logger.warning("owner not told of a recovered job", extra={"job_id": job.jobId, "error": f"{error}"})
+        return
+    if told is not None and told.status == "delivered":
+        report.owners_told.append(job.jobId)
 
 
 def _dead_letter(record: DeliveryRecord, job: Job | None, error: str, cause: str, report: DeliverySweep) -> None:

@@ -27,7 +27,7 @@ from shared.pipeline import steps
 from shared.settings import get_settings, reset_settings
 from tests.support.deliveries import stored_job
 from tests.support.dynamodb_calls import counting_dynamodb_calls
-from tests.support.pipeline import executions, mail_to
+from tests.support.pipeline import executions, mail_to, text_of
 
 SECRET = "s3cret-for-this-subscription"
 ONE_TRY = {"max_attempts": 1, "backoff_base_s": 0, "backoff_max_s": 0, "timeout_s": 5}
@@ -469,6 +469,74 @@ def test_a_job_failed_only_at_delivery_completes_once_the_sweeper_delivers_the_l
     assert (completed.status, completed.step, completed.error) == ("completed", "complete", None)
     assert completed.completedAt is not None
     assert accepted(peer) == {delivered_first.delivery_id: 1, context.delivery_id: 1}
+    assert report.owners_told == [], "the owner was never told of the failure, so there is nothing to take back"
+    assert outbox.messages() == []
+
+
+def failed_at_delivery(peer: HttpPeer, job_id: str, tell_owner: bool) -> DeliveryContext:
+    """A job failed at `deliver` with one webhook delivery failed transiently, aged past its first backoff; the owner
+    emailed of the failure when `tell_owner`."""
+    job = stored_job(job_id, status="processing")
+    context, _record = failed_transiently(peer, job.jobId)
+    undelivered = JobError(step="deliver", cause="webhook answered 503", error="TransientError")
+    failed = job_store.fail("acme", job.jobId, undelivered, clock.iso(clock.now()))
+    assert failed is not None
+    if tell_owner:
+        told = service.notify_owner_of_failure(failed)
+        assert told is not None
+        assert told.status == "delivered"
+    aged(context.delivery_id, timedelta(minutes=16))
+    return context
+
+
+def test_an_owner_told_of_a_failure_is_told_once_when_the_sweeper_delivers_it_after_all(peer: HttpPeer) -> None:
+    failed_at_delivery(peer, "job-told", tell_owner=True)
+    (failure,) = mail_to("alice@example.com")
+    assert str(failure["Subject"]) == "Report failed: Weekly trial summary"
+    report = sweep_deliveries()
+    assert (report.jobs_completed, report.owners_told) == (["job-told"], ["job-told"])
+    failure_again, recovery = mail_to("alice@example.com")
+    assert failure_again["Message-ID"] == failure["Message-ID"]
+    assert str(recovery["Subject"]) == "Report delivered after all: Weekly trial summary"
+    body = text_of(recovery)
+    assert "has now been delivered to every recipient" in body
+    assert "/api/jobs/job-told" in body
+    notices = {d.kind: d for d in records.list_for_job("job-told") if d.kind != "report"}
+    assert set(notices) == {"failure_notice", "recovery_notice"}
+    assert (notices["recovery_notice"].status, notices["recovery_notice"].recipient) == (
+        "delivered",
+        "alice@example.com",
+    )
+    completed = job_store.get("acme", "job-told")
+    assert completed is not None
+    assert service.notify_owner_of_recovery(completed) is not None  # asked again: the same record, no second email
+    assert sweep_deliveries().owners_told == []
+    assert len(mail_to("alice@example.com")) == 2
+
+
+def test_no_recovery_note_when_the_failure_notice_never_reached_the_owner(peer: HttpPeer) -> None:
+    failed_at_delivery(peer, "job-untold", tell_owner=False)
+    notice_id = service.delivery_id_for("job-untold", "failure-notice-1", "alice@example.com")
+    now = clock.iso(clock.now())
+    records.create(
+        records.DeliveryRecord(
+            deliveryId=notice_id,
+            tenantId="acme",
+            jobId="job-untold",
+            ownerId="alice",
+            kind="failure_notice",
+            channel="email",
+            recipient="alice@example.com",
+            createdAt=now,
+            updatedAt=now,
+        )
+    )
+    assert records.claim("acme", notice_id, now) is not None
+    assert records.mark_failed("acme", notice_id, "SES throttled", True, now) is not None
+    report = sweep_deliveries()
+    assert report.jobs_completed == ["job-untold"]
+    assert report.owners_told == []
+    assert mail_to("alice@example.com") == []
 
 
 def test_a_job_failed_before_delivery_or_run_again_is_not_completed_by_the_sweeper(peer: HttpPeer) -> None:
@@ -510,7 +578,7 @@ def test_a_failure_notice_for_a_job_no_longer_failed_is_ended_not_left_sending(c
     ended = records.get("acme", notice_id)
     assert ended is not None
     assert (ended.status, ended.retryable) == ("failed", False)
-    assert ended.lastError == "job job-recovered has no owner address or no error to tell of"
+    assert ended.lastError == "job job-recovered has no owner address or nothing to tell of"
     assert mail_to("alice@example.com") == []
 
 
