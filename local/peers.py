@@ -8,6 +8,7 @@ script is used up it answers 200. Nothing listens beyond loopback.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections import deque
@@ -37,6 +38,7 @@ class ReceivedRequest:
     signature_valid: bool | None
     """None when the peer has no secret for this path or the request carries no signature."""
     answered: int = 0
+    query: str = ""
 
     @property
     def json(self) -> Any:
@@ -66,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = {k.lower(): v for k, v in self.headers.items()}
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         secret = state.secrets.get(path)
         signature = headers.get("x-signature")
         valid = None
@@ -76,7 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
             reply = state.replies.popleft() if state.replies else Reply()
             if valid is False and state.reject_bad_signatures:
                 reply = Reply(401, "bad signature")
-            received = ReceivedRequest(path, headers, body, time.monotonic(), valid, reply.status)
+            received = ReceivedRequest(path, headers, body, time.monotonic(), valid, reply.status, query)
             state.requests.append(received)
             state.arrived.notify_all()
         if reply.delay_s:
@@ -101,9 +103,12 @@ class _Server(LoopbackHttpServer):
 class HttpPeer:
     """Start with `start()` (or as a context manager); `url(path)` is where to send."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        """`tls`: serve HTTPS with this server context (its certificate names the host names senders will use)."""
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.state = _State()
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, name="http-peer", daemon=True)
 
     def start(self) -> HttpPeer:

@@ -3,12 +3,17 @@
 Retried: timeouts, connection failures, 408, 429 (honouring `Retry-After`) and every 5xx, with exponential backoff and
 jitter, up to the policy's attempts; then `TransientError`. Anything else that is not 2xx (3xx included: redirects are
 not followed) is a `PermanentError` at once, carrying the status and an excerpt of the peer's answer.
+
+The host is resolved once per send and every address it resolves to must be public: a name that points inside the
+network (or is re-pointed there after the URL was checked) is refused, and the send connects to the address checked,
+with the host name kept for TLS (SNI and certificate) and the `Host` header, so DNS cannot move it in between.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import random
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +32,17 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 RETRYABLE_STATUSES = frozenset({408, 429})
 EXCERPT_CHARS = 300
 
-_pool = urllib3.PoolManager(retries=False, maxsize=10)
+Resolver = Callable[[str, int], list[str]]
+"""(host, port) -> the addresses it resolves to."""
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """The system resolver's addresses for `host` (IPv4 and IPv6)."""
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+resolve: Resolver = resolve_host
+"""The resolver sends use (a module attribute, so tests can stand in for DNS, which they cannot reach)."""
 
 
 class RetryPolicy(BaseModel):
@@ -87,6 +102,32 @@ def check_peer_url(url: str, allowed_host_suffixes: tuple[str, ...] = ()) -> str
     return url
 
 
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return address.is_global or (address.is_loopback and get_settings().stage == "local")
+
+
+def pinned_address(host: str, port: int) -> str:
+    """The address a send to `host` connects to: the first it resolves to, provided every one is public (loopback too
+    in the `local` stage). PermanentError naming the address otherwise; TransientError when it does not resolve."""
+    try:
+        addresses = [host] if _is_address(host) else resolve(host, port)
+    except OSError as error:  # socket.gaierror: no such name, or no answer from DNS now
+        raise TransientError(f"{host} did not resolve: {error}") from error
+    found = [ipaddress.ip_address(a.split("%", 1)[0]) for a in addresses]  # an IPv6 scope (%eth0) is not an address
+    refused = [a for a in found if not _allowed(a)]
+    if refused or not found:
+        raise PermanentError(f"{host} resolves to {refused[0] if refused else 'no address'}: not a public address")
+    return str(found[0])
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """`Retry-After` as seconds from now: a number of seconds or an HTTP date; None when absent or unreadable."""
     if not value:
@@ -115,18 +156,46 @@ def post_with_retries(
     sleep: Callable[[float], None] = time.sleep,
 ) -> PostOutcome:
     """POST `body` until a 2xx (returned), a permanent answer (raised) or the end of the budget (TransientError)."""
-    host = urlsplit(url).netloc
+    with _pinned_pool(url, policy) as pool:
+        return _post(pool, url, body, headers, policy, sleep)
+
+
+def _pinned_pool(url: str, policy: RetryPolicy) -> urllib3.HTTPConnectionPool:
+    """A connection pool to the checked address of `url`'s host, verifying TLS against the host name."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = pinned_address(host, port)
     timeout = urllib3.Timeout(connect=policy.timeout_s, read=policy.timeout_s)
+    if parts.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address, port, timeout=timeout, retries=False, maxsize=1, server_hostname=host, assert_hostname=host
+        )
+    return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+
+
+def _post(
+    pool: urllib3.HTTPConnectionPool,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+) -> PostOutcome:
+    parts = urlsplit(url)
+    host = parts.netloc
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
     last_problem = ""
     for attempt in range(1, policy.max_attempts + 1):
         wait: float | None = None
         try:
-            response = _pool.request(
+            response = pool.urlopen(
                 "POST",
-                url,
+                target,
                 body=body,
-                headers={**headers, "X-Delivery-Attempt": str(attempt)},
-                timeout=timeout,
+                headers={**headers, "Host": host, "X-Delivery-Attempt": str(attempt)},
                 redirect=False,
                 preload_content=True,
             )
