@@ -91,6 +91,12 @@ class FunctionsConstruct(Construct):
             {"read": table.grant_read_data, "write": table.grant_write_data, "read_write": table.grant_read_write_data}[
                 grant.access
             ](function)
+        elif isinstance(spec, catalog.EncryptionKey):
+            key = storage.keys[spec.id]
+            function.add_environment(spec.env_var, key.key_arn)
+            {"encrypt": key.grant_encrypt, "decrypt": key.grant_decrypt, "encrypt_decrypt": key.grant_encrypt_decrypt}[
+                grant.access
+            ](function)
         elif isinstance(spec, catalog.Bucket):
             bucket = storage.buckets[spec.id]
             function.add_environment(spec.env_var, bucket.bucket_name)

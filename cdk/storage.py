@@ -1,4 +1,5 @@
-"""StorageConstruct: every catalogued table, bucket and queue, encrypted with one customer-managed key."""
+"""StorageConstruct: every catalogued table, bucket and queue, encrypted with one customer-managed key; and the
+catalogued keys that seal fields inside items."""
 
 from __future__ import annotations
 
@@ -34,6 +35,16 @@ class StorageConstruct(Construct):
             lifecycle_rules=[aws_s3.LifecycleRule(expiration=Duration.days(90))],
             removal_policy=RemovalPolicy.RETAIN,
         )
+        self.keys = {
+            k.id: aws_kms.Key(
+                self,
+                f"Key-{k.id}",
+                enable_key_rotation=True,
+                description=k.description,
+                removal_policy=RemovalPolicy.RETAIN,
+            )
+            for k in catalog.KEYS
+        }
         self.tables = {t.id: self._table(t) for t in catalog.TABLES}
         self.buckets = {b.id: self._bucket(b) for b in catalog.BUCKETS}
         self.queues: dict[str, aws_sqs.Queue] = {}

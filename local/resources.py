@@ -111,6 +111,14 @@ def create_queue(queue: catalog.Queue) -> dict[str, str]:
     return env
 
 
+def create_key(key: catalog.EncryptionKey) -> str:
+    """A symmetric KMS key in the local AWS; returns its ARN."""
+    kms = client("kms")
+    arn: str = kms.create_key(Description=key.description)["KeyMetadata"]["Arn"]
+    kms.create_alias(AliasName=f"alias/{physical_name(key.id)}", TargetKeyId=arn)
+    return arn
+
+
 def _stub_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -162,6 +170,8 @@ def create_all() -> dict[str, str]:
         env[bucket.env_var] = physical_name(bucket.id)
     for queue in catalog.QUEUES:
         env.update(create_queue(queue))
+    for key in catalog.KEYS:
+        env[key.env_var] = create_key(key)
     os.environ.update(env)
     reset_settings()
     arns = create_functions()

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.catalog import Bucket, Queue, Table, resource_env_vars
+from shared.catalog import Queue, Resource, resource_env_vars
 from shared.catalog.platform import EXPORTS
 from shared.errors import ConfigurationError
 
@@ -82,8 +82,8 @@ class Settings(BaseModel):
             raise ValueError(f"EXPORT_TTL_DAYS is {days}; the reports bucket deletes exports after {EXPORTS.days} days")
         return days
 
-    def name_of(self, resource: Table | Bucket | Queue) -> str:
-        """The physical name of a catalogued table, bucket or queue (a queue's name is its URL)."""
+    def name_of(self, resource: Resource) -> str:
+        """The physical name of a catalogued table, bucket, queue (its URL) or key (its ARN)."""
         try:
             return self.resources[resource.env_var]
         except KeyError:

@@ -14,8 +14,15 @@ from local.auth import mint_token
 from local.runtime import LocalRuntime
 from shared import clock
 from tests.support.api_client import ApiClient
+from tests.support.loopback_only import loopback_only
 
 TokenFactory = Callable[..., str]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network_beyond_loopback() -> Iterator[None]:
+    with loopback_only():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from shared.catalog.model import (
     Access,
     Bucket,
     Column,
+    EncryptionKey,
     Expiry,
     Function,
     FunctionKind,
@@ -31,6 +32,9 @@ BUCKETS: tuple[Bucket, ...] = tuple(b for c in _CONCERNS for b in c.BUCKETS)
 QUEUES: tuple[Queue, ...] = tuple(q for c in _CONCERNS for q in c.QUEUES)
 LAKE_TABLES: tuple[LakeTable, ...] = tuple(t for c in _CONCERNS for t in c.LAKE_TABLES)
 FUNCTIONS: tuple[Function, ...] = tuple(f for c in _CONCERNS for f in c.FUNCTIONS)
+KEYS: tuple[EncryptionKey, ...] = tuple(k for c in _CONCERNS for k in c.KEYS)
+
+Resource = Table | Bucket | Queue | EncryptionKey
 
 
 def function_named(name: str) -> Function:
@@ -41,13 +45,13 @@ def function_named(name: str) -> Function:
     raise KeyError(f"no function named {name!r} in the catalog")
 
 
-def resource_by_id(resource_id: str) -> Table | Bucket | Queue:
-    """The table, bucket or queue with this id."""
-    resources: tuple[Table | Bucket | Queue, ...] = (*TABLES, *BUCKETS, *QUEUES)
+def resource_by_id(resource_id: str) -> Resource:
+    """The table, bucket, queue or key with this id."""
+    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS)
     for resource in resources:
         if resource.id == resource_id:
             return resource
-    raise KeyError(f"no table, bucket or queue with id {resource_id!r} in the catalog")
+    raise KeyError(f"no table, bucket, queue or key with id {resource_id!r} in the catalog")
 
 
 def resource_env_vars() -> dict[str, str]:
@@ -61,11 +65,13 @@ def resource_env_vars() -> dict[str, str]:
         names[queue.env_var] = queue.id
         if queue.dlq_env_var:
             names[queue.dlq_env_var] = f"{queue.id}-dlq"
+    for key in KEYS:
+        names[key.env_var] = key.id
     return names
 
 
 def _check_unique() -> None:
-    resources: tuple[Table | Bucket | Queue, ...] = (*TABLES, *BUCKETS, *QUEUES)
+    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS)
     for kind, names in (
         ("function", [f.name for f in FUNCTIONS]),
         ("resource", [r.id for r in resources]),
@@ -87,12 +93,14 @@ __all__ = [
     "DOCS_API",
     "FUNCTIONS",
     "HEALTH_API",
+    "KEYS",
     "LAKE_TABLES",
     "QUEUES",
     "TABLES",
     "Access",
     "Bucket",
     "Column",
+    "EncryptionKey",
     "Expiry",
     "Function",
     "FunctionKind",
@@ -101,6 +109,7 @@ __all__ = [
     "Key",
     "LakeTable",
     "Queue",
+    "Resource",
     "Table",
     "function_named",
     "resource_by_id",

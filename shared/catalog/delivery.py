@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, Function, Grant, Key, LakeTable, Queue, Table
+from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Key, LakeTable, Queue, Table
 
 INBOX = Table(
     id="inbox", env_var="INBOX_TABLE", partition_key=Key("userKey"), sort_key=Key("itemKey"), ttl_attribute="ttl"
@@ -18,8 +18,21 @@ DISTRIBUTION_STATS = Table(
 )
 """Seed 003's distribution_stats: one item per tenant, hour, report type and channel, counters added atomically."""
 
-CHANNEL_GRANTS = (Grant(INBOX.id, "read_write"), Grant(DISTRIBUTION_STATS.id, "read_write"))
-"""What running the delivery channels writes (inbox items, distribution stats); every `CHANNEL_SENDERS` entry has it."""
+CHANNEL_SECRETS = EncryptionKey(
+    id="channel-secrets",
+    env_var="CHANNEL_SECRETS_KEY",
+    description="Seals the secret fields of channel configs (webhook signing secrets, Slack URLs, device tokens)",
+)
+"""Channel secrets are stored sealed in subscriptions and delivery records (`shared.delivery.sealing`): sealed by the
+functions that take channel configs, opened only by those that send or must re-validate them."""
+
+CHANNEL_GRANTS = (
+    Grant(INBOX.id, "read_write"),
+    Grant(DISTRIBUTION_STATS.id, "read_write"),
+    Grant(CHANNEL_SECRETS.id, "decrypt"),
+)
+"""What running the delivery channels uses (inbox items, distribution stats, opening sealed channel secrets); every
+`CHANNEL_SENDERS` entry has it."""
 
 INBOX_API = Function(
     name="inbox-api",
@@ -44,6 +57,7 @@ REPORTING_API = Function(
     ),
     grants=(
         *CHANNEL_GRANTS,
+        Grant(CHANNEL_SECRETS.id, "encrypt"),
         Grant("subscriptions", "read_write"),
         Grant("jobs", "read"),
         Grant("deliveries", "read_write"),
@@ -87,4 +101,5 @@ TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS)
 BUCKETS: tuple[Bucket, ...] = ()
 QUEUES: tuple[Queue, ...] = ()
 LAKE_TABLES: tuple[LakeTable, ...] = ()
+KEYS: tuple[EncryptionKey, ...] = (CHANNEL_SECRETS,)
 FUNCTIONS: tuple[Function, ...] = (INBOX_API, REPORTING_API, DELIVERY_SWEEPER, JOB_SWEEPER)

@@ -73,6 +73,15 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class EncryptionKey:
+    """A customer-managed KMS key (rotated yearly) that seals fields inside items; `env_var` carries its ARN."""
+
+    id: str
+    env_var: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Queue:
     id: str
     env_var: str
@@ -83,7 +92,7 @@ class Queue:
 
 
 FunctionKind = Literal["api", "cron", "queue", "task"]
-Access = Literal["read", "write", "read_write", "send", "consume"]
+Access = Literal["read", "write", "read_write", "send", "consume", "encrypt", "decrypt", "encrypt_decrypt"]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,19 @@ the device event logs and the report extracts in the lake, and their functions."
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, Column, Expiry, Function, Grant, Index, Key, LakeTable, Queue, Table
+from shared.catalog.model import (
+    Bucket,
+    Column,
+    EncryptionKey,
+    Expiry,
+    Function,
+    Grant,
+    Index,
+    Key,
+    LakeTable,
+    Queue,
+    Table,
+)
 from shared.catalog.platform import IDEMPOTENCY
 
 BY_TYPE = Index("sentTime-index", Key("type"), Key("sentTime"))
@@ -171,6 +183,7 @@ TABLES: tuple[Table, ...] = (NOTIFICATIONS, REGISTRATIONS)
 BUCKETS: tuple[Bucket, ...] = (EVENT_LOGS_BUCKET,)
 QUEUES: tuple[Queue, ...] = (HARVESTER_QUEUE, *PUSH_QUEUES.values())
 LAKE_TABLES: tuple[LakeTable, ...] = (NOTIFICATION_RECEIVED, NOTIFICATION_REPORTS)
+KEYS: tuple[EncryptionKey, ...] = ()
 FUNCTIONS: tuple[Function, ...] = (
     NOTIFICATIONS_API,
     HARVESTER,

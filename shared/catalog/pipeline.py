@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shared.catalog.delivery import CHANNEL_GRANTS
-from shared.catalog.model import Bucket, Function, Grant, Index, Key, LakeTable, Queue, Table
+from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS
+from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
 
 SUBSCRIPTIONS = Table(
     id="subscriptions",
@@ -87,7 +87,13 @@ SUBSCRIPTIONS_API = Function(
         "GET /api/subscriptions/{subscription_id}/jobs",
         "GET /api/jobs/{job_id}",
     ),
-    grants=(*_DATA, Grant(DELIVERIES.id, "read"), Grant(TRIAL_RECORDS.id, "read"), Grant(_SAVED_REPORTS, "read")),
+    grants=(
+        *_DATA,
+        Grant(DELIVERIES.id, "read"),
+        Grant(TRIAL_RECORDS.id, "read"),
+        Grant(_SAVED_REPORTS, "read"),
+        Grant(CHANNEL_SECRETS.id, "encrypt_decrypt"),  # seals new channel secrets; opens kept ones to re-validate
+    ),
 )
 REPORT_EXPORTS_API = Function(
     name="report-exports-api",
@@ -224,6 +230,7 @@ TABLES: tuple[Table, ...] = (SUBSCRIPTIONS, JOBS, DELIVERIES, TRIAL_RECORDS, TRI
 BUCKETS: tuple[Bucket, ...] = (TRIAL_DOCUMENTS_BUCKET,)
 QUEUES: tuple[Queue, ...] = (PIPELINE_DLQ, SCHEDULER_DLQ)
 LAKE_TABLES: tuple[LakeTable, ...] = ()
+KEYS: tuple[EncryptionKey, ...] = ()
 FUNCTIONS: tuple[Function, ...] = (
     SUBSCRIPTIONS_API,
     REPORT_EXPORTS_API,

@@ -3,7 +3,7 @@ buckets."""
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, Expiry, Function, Key, LakeTable, Queue, Table
+from shared.catalog.model import Bucket, EncryptionKey, Expiry, Function, Key, LakeTable, Queue, Table
 
 IDEMPOTENCY = Table(id="idempotency", env_var="IDEMPOTENCY_TABLE", partition_key=Key("id"), ttl_attribute="expiration")
 
@@ -40,6 +40,7 @@ TABLES: tuple[Table, ...] = (IDEMPOTENCY,)
 BUCKETS: tuple[Bucket, ...] = (REPORTS_BUCKET, DATA_LAKE_BUCKET, ATHENA_RESULTS_BUCKET)
 QUEUES: tuple[Queue, ...] = ()
 LAKE_TABLES: tuple[LakeTable, ...] = ()
+KEYS: tuple[EncryptionKey, ...] = ()
 DASHBOARD_API = Function(
     name="dashboard-api",
     handler="functions.dashboard_api.handler",

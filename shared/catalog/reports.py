@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, Column, Function, Grant, Key, LakeTable, Queue, Table
+from shared.catalog.model import Bucket, Column, EncryptionKey, Function, Grant, Key, LakeTable, Queue, Table
 
 REPORT_DEFINITIONS = Table(
     id="report-definitions",
@@ -100,4 +100,5 @@ TABLES: tuple[Table, ...] = (REPORT_DEFINITIONS,)
 BUCKETS: tuple[Bucket, ...] = ()
 QUEUES: tuple[Queue, ...] = ()
 LAKE_TABLES: tuple[LakeTable, ...] = (USAGE_EVENTS, USER_SESSIONS, DEVICE_METRICS)
+KEYS: tuple[EncryptionKey, ...] = ()
 FUNCTIONS: tuple[Function, ...] = (REPORTS_API,)

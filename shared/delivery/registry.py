@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared.delivery import sealing
 from shared.delivery.channel import Channel
 from shared.delivery.channels.inbox import InboxChannel
 from shared.delivery.channels.push import PushChannel
@@ -49,7 +50,7 @@ def channel_for(name: str) -> Channel:
 MASK = "***"
 
 
-def _secret_fields(channel: str) -> set[str]:
+def secret_fields(channel: str) -> set[str]:
     """The config fields the channel's model keeps out of `repr`: signing secrets, credential-bearing URLs, device
     tokens, key names."""
     return {name for name, field in channel_for(channel).config_model.model_fields.items() if not field.repr}
@@ -57,7 +58,7 @@ def _secret_fields(channel: str) -> set[str]:
 
 def masked_config(channel: str, config: dict[str, Any]) -> dict[str, Any]:
     """A stored channel config as shown back to people: its secret fields as `***`."""
-    secret = _secret_fields(channel)
+    secret = secret_fields(channel)
     return {key: MASK if key in secret else value for key, value in config.items()}
 
 
@@ -70,7 +71,7 @@ def keep_secrets(channels: list[ChannelSpec], stored: list[ChannelSpec]) -> list
     the same position (or else the first stored channel of that kind); InvalidInput if none has one to keep."""
     kept = []
     for number, spec in enumerate(channels):
-        masked = [key for key in _secret_fields(spec.channel) if spec.config.get(key) == MASK]
+        masked = [key for key in secret_fields(spec.channel) if spec.config.get(key) == MASK]
         if not masked:
             kept.append(spec)
             continue
@@ -112,3 +113,21 @@ def validate_channels(channels: list[ChannelSpec]) -> list[ChannelSpec]:
             )
         )
     return checked
+
+
+def seal_channels(channels: list[ChannelSpec], tenant_id: str) -> list[ChannelSpec]:
+    """Validated channels (every value in clear) as they are stored: each secret field sealed for the tenant."""
+    sealed = []
+    for spec in channels:
+        secrets = secret_fields(spec.channel)
+        config = {
+            key: sealing.seal(value, tenant_id) if key in secrets and isinstance(value, str) else value
+            for key, value in spec.config.items()
+        }
+        sealed.append(spec.model_copy(update={"config": config}))
+    return sealed
+
+
+def open_channels(channels: list[ChannelSpec], tenant_id: str) -> list[ChannelSpec]:
+    """Stored channels with their sealed values opened: to merge kept secrets into a change and validate it."""
+    return [spec.model_copy(update={"config": sealing.open_config(spec.config, tenant_id)}) for spec in channels]

@@ -11,7 +11,7 @@ from shared.api.caller import Caller
 from shared.delivery import records, service
 from shared.delivery.channel import DeliveryContext
 from shared.delivery.records import DeliveryRecord
-from shared.delivery.registry import masked_channels, validate_channels
+from shared.delivery.registry import masked_channels, seal_channels, validate_channels
 from shared.errors import Conflict, Forbidden, NotFound, PermanentError, TransientError
 from shared.jobs import logic as jobs
 from shared.observability import logger
@@ -176,7 +176,7 @@ def deliver_now(caller: Caller, request: DeliveryRequest) -> DeliveryResponse:
             recipient=recipient,
             config=spec.config,
         )
-        for spec in validate_channels(request.channels)
+        for spec in seal_channels(validate_channels(request.channels), job.tenantId)
         for recipient in spec.recipients
     ]
     service.open_deliveries(contexts)

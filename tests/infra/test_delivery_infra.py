@@ -168,3 +168,28 @@ def test_without_push_context_workers_and_senders_share_one_grant_and_one_secret
         assert push_grant(synth.stateless, sender) == grant, sender
     imports = [c.node.path for c in synth.app.node.find_all() if c.node.id == "PushSecret"]
     assert imports == ["ReportPlatformStateless/Push/PushSecret"]
+
+
+def _kms_actions_on(template: Template, function_name: str, key_logical_id: str) -> set[str]:
+    """The KMS actions a function's policy allows on one key of the stateful stack (imported by export name)."""
+    found: set[str] = set()
+    for statement in statements_of(template, function_name):
+        if key_logical_id in json.dumps(statement["Resource"]):
+            found |= {a for a in actions(statement) if a.startswith("kms:")}
+    return found
+
+
+def test_channel_secrets_have_their_own_rotated_key_opened_only_by_senders_and_the_subscription_apis(
+    synth: Synth,
+) -> None:
+    keys = synth.stateful.find_resources("AWS::KMS::Key")
+    (logical_id,) = [k for k, v in keys.items() if "channel configs" in v["Properties"]["Description"]]
+    assert keys[logical_id]["Properties"]["EnableKeyRotation"] is True
+    assert keys[logical_id]["DeletionPolicy"] == "Retain"
+    for sender in CHANNEL_SENDERS:
+        assert "kms:Decrypt" in _kms_actions_on(synth.stateless, sender, logical_id), sender
+    assert "kms:Encrypt" not in _kms_actions_on(synth.stateless, SENDER, logical_id), "the pipeline only opens"
+    assert {"kms:Encrypt", "kms:Decrypt"} <= _kms_actions_on(synth.stateless, "subscriptions-api", logical_id)
+    assert {"kms:Encrypt", "kms:Decrypt"} <= _kms_actions_on(synth.stateless, "reporting-api", logical_id)
+    for bystander in ("inbox-api", "notifications-api", "report-exports-api", "job-sweeper"):
+        assert _kms_actions_on(synth.stateless, bystander, logical_id) == set(), bystander

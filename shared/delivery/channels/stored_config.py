@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from shared.delivery import sealing
 from shared.delivery.channel import Artifact, DeliveryContext
 from shared.errors import PermanentError
 
@@ -13,12 +14,12 @@ ConfigT = TypeVar("ConfigT", bound=BaseModel)
 
 
 def parse_config(model: type[ConfigT], context: DeliveryContext, artifacts: list[Artifact]) -> ConfigT:
-    """`context.config` validated by `model`, checked before anything is sent: a configuration that no longer
-    validates, or nothing to deliver, is a permanent failure."""
+    """`context.config`, its sealed secrets opened, validated by `model`, checked before anything is sent: a
+    configuration that no longer validates or opens, or nothing to deliver, is a permanent failure."""
     if not artifacts:
         raise PermanentError(f"delivery {context.delivery_id} has nothing to deliver: the job has no artifact")
     try:
-        return model.model_validate(context.config)
+        return model.model_validate(sealing.open_config(context.config, context.tenant_id))
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg']}" for e in error.errors())
         raise PermanentError(
