@@ -514,15 +514,15 @@ def test_an_owner_told_of_a_failure_is_told_once_when_the_sweeper_delivers_it_af
     assert len(mail_to("alice@example.com")) == 2
 
 
-def test_no_recovery_note_when_the_failure_notice_never_reached_the_owner(peer: HttpPeer) -> None:
-    failed_at_delivery(peer, "job-untold", tell_owner=False)
-    notice_id = service.delivery_id_for("job-untold", "failure-notice-1", "alice@example.com")
+def stored_failure_notice(job_id: str) -> str:
+    """A failure notice to alice for attempt 1 of the job, recorded `created` (as a crash before its send leaves it)."""
+    notice_id = service.delivery_id_for(job_id, "failure-notice-1", "alice@example.com")
     now = clock.iso(clock.now())
     records.create(
         records.DeliveryRecord(
             deliveryId=notice_id,
             tenantId="acme",
-            jobId="job-untold",
+            jobId=job_id,
             ownerId="alice",
             kind="failure_notice",
             channel="email",
@@ -531,6 +531,13 @@ def test_no_recovery_note_when_the_failure_notice_never_reached_the_owner(peer: 
             updatedAt=now,
         )
     )
+    return notice_id
+
+
+def test_no_recovery_note_when_the_failure_notice_never_reached_the_owner(peer: HttpPeer) -> None:
+    failed_at_delivery(peer, "job-untold", tell_owner=False)
+    notice_id = stored_failure_notice("job-untold")
+    now = clock.iso(clock.now())
     assert records.claim("acme", notice_id, now) is not None
     assert records.mark_failed("acme", notice_id, "SES throttled", True, now) is not None
     report = sweep_deliveries()
@@ -558,21 +565,7 @@ def test_a_job_failed_before_delivery_or_run_again_is_not_completed_by_the_sweep
 
 def test_a_failure_notice_for_a_job_no_longer_failed_is_ended_not_left_sending(clean: LocalRuntime) -> None:
     job = stored_job("job-recovered")
-    now = clock.iso(clock.now())
-    notice_id = service.delivery_id_for(job.jobId, "failure-notice-1", "alice@example.com")
-    records.create(
-        records.DeliveryRecord(
-            deliveryId=notice_id,
-            tenantId="acme",
-            jobId=job.jobId,
-            ownerId="alice",
-            kind="failure_notice",
-            channel="email",
-            recipient="alice@example.com",
-            createdAt=now,
-            updatedAt=now,
-        )
-    )
+    notice_id = stored_failure_notice(job.jobId)
     aged(notice_id, timedelta(minutes=16))
     sweep_deliveries()
     ended = records.get("acme", notice_id)
