@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.api.caller import Caller
 from shared.delivery import records, service
-from shared.delivery.channel import DeliveryContext
 from shared.delivery.records import DeliveryRecord
 from shared.delivery.registry import masked_channels, seal_channels, validate_channels
 from shared.errors import Conflict, Forbidden, NotFound, PermanentError, TransientError
@@ -165,20 +164,8 @@ def deliver_now(caller: Caller, request: DeliveryRequest) -> DeliveryResponse:
     if job.status != "completed":
         raise Conflict(f"report {job.jobId} is {job.status}: only a completed report can be delivered")
     artifacts = service.artifacts_of(job)
-    contexts = [
-        DeliveryContext(
-            delivery_id=service.delivery_id_for(f"{job.jobId}|{request.request_id}", spec.channel, recipient),
-            tenant_id=job.tenantId,
-            job_id=job.jobId,
-            subscription_id=job.subscriptionId,
-            owner_id=caller.sub,
-            channel=spec.channel,
-            recipient=recipient,
-            config=spec.config,
-        )
-        for spec in seal_channels(validate_channels(request.channels), job.tenantId)
-        for recipient in spec.recipients
-    ]
+    channels = seal_channels(validate_channels(request.channels), job.tenantId)
+    contexts = service.contexts_for(job, channels, caller.sub, job.subscriptionId, request.request_id)
     service.open_deliveries(contexts)
     results = []
     for context in contexts:

@@ -21,7 +21,7 @@ from shared.jobs.files import download_link
 from shared.jobs.models import Job
 from shared.observability import logger
 from shared.settings import get_settings
-from shared.subscriptions.models import Subscription
+from shared.subscriptions.models import ChannelSpec, Subscription
 
 
 def delivery_id_for(job_id: str, channel: str, recipient: str) -> str:
@@ -34,16 +34,25 @@ def plan_deliveries(job: Job, subscription: Subscription | None) -> list[Deliver
     """One delivery per (channel, recipient) of the subscription; none for a one-off export."""
     if subscription is None:
         return []
+    return contexts_for(job, subscription.channels, job.ownerId, subscription.subscriptionId)
+
+
+def contexts_for(
+    job: Job, channels: list[ChannelSpec], owner_id: str, subscription_id: str | None, request_id: str | None = None
+) -> list[DeliveryContext]:
+    """One delivery of the job's files per (channel, recipient), in order, each once. Its id is made from the job
+    (and a deliver-now's `request_id`), so planning again, or repeating a request, names the same deliveries."""
+    scope = job.jobId if request_id is None else f"{job.jobId}|{request_id}"
     planned: dict[str, DeliveryContext] = {}
-    for spec in subscription.channels:
+    for spec in channels:
         for recipient in spec.recipients:
-            delivery_id = delivery_id_for(job.jobId, spec.channel, recipient)
+            delivery_id = delivery_id_for(scope, spec.channel, recipient)
             planned[delivery_id] = DeliveryContext(
                 delivery_id=delivery_id,
                 tenant_id=job.tenantId,
                 job_id=job.jobId,
-                subscription_id=subscription.subscriptionId,
-                owner_id=job.ownerId,
+                subscription_id=subscription_id,
+                owner_id=owner_id,
                 channel=spec.channel,
                 recipient=recipient,
                 config=spec.config,

@@ -114,3 +114,14 @@ def test_deliver_now_refuses_an_unfinished_report_and_bad_input(alice: ApiClient
     assert missing.status == 404
     assert alice.post("/api/v1/reporting/deliver", {"report_id": job.jobId}).status == 422
     assert alice.get("/api/v1/reporting/delivery/dlv_unknown/status").status == 404
+
+
+def test_deliver_now_names_a_channel_and_recipient_given_twice_once(alice: ApiClient) -> None:
+    job = stored_job("job-twice")
+    inbox = {"channel": "inbox", "recipients": ["alice", "alice"]}
+    reply = alice.post(
+        "/api/v1/reporting/deliver", {"request_id": "req-twice", "report_id": job.jobId, "channels": [inbox, inbox]}
+    )
+    assert reply.status == 200, reply.body
+    assert [d["status"] for d in reply.json["deliveries"]] == ["delivered"]
+    assert len(list_inbox("acme", "alice", 10, False, None).items) == 1
