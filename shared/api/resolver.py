@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -15,7 +16,7 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from shared.api.caller import Caller, caller_from_claims
 from shared.api.errors import domain_error_response, error_response, validation_error_response
-from shared.errors import DomainError, PayloadTooLarge, UnsupportedMediaType
+from shared.errors import DomainError, InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from shared.observability import logger
 from shared.settings import get_settings
 
@@ -44,7 +45,8 @@ def _require_token(app: APIGatewayHttpResolver, next_middleware: Callable[..., R
 
 
 def body_problem(event: Mapping[str, Any]) -> DomainError | None:
-    """What is wrong with a request body before any route or validation sees it: too large, or not JSON."""
+    """What is wrong with a request body before any route or validation sees it: too large, not sent as JSON, or
+    JSON nested too deeply to read (malformed JSON is left to request validation, which names where it breaks)."""
     body = event.get("body") or ""
     limit = get_settings().max_body_bytes
     if len(body) > limit:
@@ -55,6 +57,12 @@ def body_problem(event: Mapping[str, Any]) -> DomainError | None:
         return UnsupportedMediaType(
             f"the request body must be JSON sent with 'Content-Type: application/json', not {content_type or 'none'!r}"
         )
+    try:
+        json.loads(body or "null")
+    except RecursionError:
+        return InvalidInput("the request body is JSON nested too deeply to read")
+    except ValueError:  # malformed: request validation answers it, naming where it breaks
+        pass
     return None
 
 
