@@ -18,7 +18,7 @@ from shared.delivery.channels.sftp import SftpChannel
 from shared.delivery.channels.slack import SlackChannel
 from shared.delivery.channels.webhook import WebhookChannel
 from shared.delivery.email import EmailChannel
-from shared.errors import InvalidInput
+from shared.errors import DependencyFailed, InvalidInput, PermanentError, TransientError
 from shared.subscriptions.models import ChannelSpec
 
 CHANNELS: dict[str, Channel] = {
@@ -66,9 +66,10 @@ def masked_channels(channels: list[ChannelSpec]) -> list[ChannelSpec]:
     return [c.model_copy(update={"config": masked_config(c.channel, c.config)}) for c in channels]
 
 
-def keep_secrets(channels: list[ChannelSpec], stored: list[ChannelSpec]) -> list[ChannelSpec]:
-    """Channels sent back as they were shown: a secret field given as `***` keeps the stored value of the channel at
-    the same position (or else the first stored channel of that kind); InvalidInput if none has one to keep."""
+def keep_secrets(channels: list[ChannelSpec], stored: list[ChannelSpec], tenant_id: str) -> list[ChannelSpec]:
+    """Channels sent back as they were shown: a secret field given as `***` keeps the stored value (opened, so the
+    change can be validated in clear) of the channel at the same position (or else the first stored channel of that
+    kind); InvalidInput if none has one to keep or the stored one no longer opens."""
     kept = []
     for number, spec in enumerate(channels):
         masked = [key for key in secret_fields(spec.channel) if spec.config.get(key) == MASK]
@@ -85,9 +86,20 @@ def keep_secrets(channels: list[ChannelSpec], stored: list[ChannelSpec]) -> list
                     f"channels[{number}].config.{key} is masked ({MASK}) but no stored {spec.channel} channel has one "
                     "to keep: send the value itself"
                 )
-            config[key] = value
+            config[key] = _opened(value, tenant_id, f"channels[{number}].config.{key}")
         kept.append(spec.model_copy(update={"config": config}))
     return kept
+
+
+def _opened(value: Any, tenant_id: str, field: str) -> Any:
+    try:
+        return sealing.open_value(value, tenant_id) if sealing.is_sealed(value) else value
+    except PermanentError:
+        raise InvalidInput(f"{field}: the stored value can no longer be read; send the value itself") from None
+    except TransientError as error:
+        raise DependencyFailed(
+            f"{field}: the stored value could not be read now ({error}); nothing was changed"
+        ) from None
 
 
 def validate_channels(channels: list[ChannelSpec]) -> list[ChannelSpec]:
@@ -120,14 +132,15 @@ def seal_channels(channels: list[ChannelSpec], tenant_id: str) -> list[ChannelSp
     sealed = []
     for spec in channels:
         secrets = secret_fields(spec.channel)
-        config = {
-            key: sealing.seal(value, tenant_id) if key in secrets and isinstance(value, str) else value
-            for key, value in spec.config.items()
-        }
+        config = {key: _sealed(value, tenant_id) if key in secrets else value for key, value in spec.config.items()}
         sealed.append(spec.model_copy(update={"config": config}))
     return sealed
 
 
-def open_channels(channels: list[ChannelSpec], tenant_id: str) -> list[ChannelSpec]:
-    """Stored channels with their sealed values opened: to merge kept secrets into a change and validate it."""
-    return [spec.model_copy(update={"config": sealing.open_config(spec.config, tenant_id)}) for spec in channels]
+def _sealed(value: Any, tenant_id: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return sealing.seal(value, tenant_id)
+    except (TransientError, PermanentError) as error:
+        raise DependencyFailed(f"a channel secret could not be sealed ({error}); nothing was stored") from None

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from shared import clock, cron
 from shared.api.caller import Caller
-from shared.delivery.registry import keep_secrets, masked_channels, open_channels, seal_channels, validate_channels
+from shared.delivery.registry import keep_secrets, masked_channels, seal_channels, validate_channels
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.jobs import logic as jobs
 from shared.jobs.models import Job, JobPage, RunStarted
@@ -140,7 +140,7 @@ def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdat
         access = source_for(current.reportType).check_access(caller, updated.reportId, updated.filters)
         updated.filters = access.filters
     if patch.channels is not None:
-        kept = keep_secrets(patch.channels, open_channels(current.channels, current.tenantId))
+        kept = keep_secrets(patch.channels, current.channels, current.tenantId)
         updated.channels = seal_channels(validate_channels(kept), current.tenantId)
     updated.nextRunAt = next_run_at(updated.schedule) if updated.status == "active" else None
     updated.updatedAt = clock.iso(clock.now())

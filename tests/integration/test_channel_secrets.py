@@ -18,7 +18,7 @@ from shared.catalog.pipeline import DELIVERIES, SUBSCRIPTIONS
 from shared.delivery import records, sealing, service
 from shared.delivery.channel import DeliveryContext
 from shared.errors import PermanentError
-from shared.settings import get_settings
+from shared.settings import get_settings, reset_settings
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
 from tests.support.deliveries import stored_job
@@ -148,3 +148,59 @@ def test_the_local_key_is_the_catalogued_one(clean: LocalRuntime) -> None:
     arn = get_settings().name_of(CHANNEL_SECRETS)
     metadata = client("kms").describe_key(KeyId=arn)["KeyMetadata"]
     assert (metadata["KeyState"], metadata["Description"]) == ("Enabled", CHANNEL_SECRETS.description)
+
+
+def test_a_patch_keeping_a_secret_that_no_longer_opens_is_a_400_and_changes_nothing(
+    alice: ApiClient, peer: HttpPeer
+) -> None:
+    subscription_id = webhook_subscription(alice, peer)
+    table = client("dynamodb")
+    key = {"tenantId": {"S": "acme"}, "subscriptionId": {"S": subscription_id}}
+    foreign = sealing.seal(SECRET, "globex")
+    table.update_item(
+        TableName=get_settings().name_of(SUBSCRIPTIONS),
+        Key=key,
+        UpdateExpression="SET channels[0].config.secret = :s",
+        ExpressionAttributeValues={":s": {"S": foreign}},
+    )
+    shown = alice.get(f"/api/subscriptions/{subscription_id}").json["channels"]
+    reply = alice.patch(f"/api/subscriptions/{subscription_id}", {"channels": shown[:1]})
+    assert reply.status == 400, reply.body
+    assert reply.json["message"] == (
+        "channels[0].config.secret: the stored value can no longer be read; send the value itself"
+    )
+    fresh = {**shown[0], "config": {**shown[0]["config"], "secret": "a-brand-new-signing-secret"}}
+    assert alice.patch(f"/api/subscriptions/{subscription_id}", {"channels": [fresh]}).status == 200
+
+
+def test_when_the_key_cannot_be_used_nothing_is_stored_and_the_reply_says_why(
+    alice: ApiClient, peer: HttpPeer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"  # deleted, or a wrong ARN
+    monkeypatch.setenv(CHANNEL_SECRETS.env_var, gone)
+    reset_settings()
+    try:
+        reply = alice.post(
+            "/api/subscriptions",
+            {
+                "reportType": "weekly",
+                "filters": {"trialId": TRIAL},
+                "channels": [
+                    {
+                        "channel": "webhook",
+                        "recipients": ["ops"],
+                        "config": {"url": peer.url("/hook"), "secret": SECRET},
+                    }
+                ],
+            },
+        )
+        email_only = alice.post("/api/subscriptions", {"reportType": "weekly", "filters": {"trialId": TRIAL}})
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+    assert reply.status == 502, reply.body
+    assert "a channel secret could not be sealed" in reply.json["message"]
+    assert "nothing was stored" in reply.json["message"]
+    assert email_only.status == 201, "a subscription with no secret does not need the key"
+    (item,) = client("dynamodb").scan(TableName=get_settings().name_of(SUBSCRIPTIONS))["Items"]
+    assert item["subscriptionId"]["S"] == email_only.json["subscriptionId"]

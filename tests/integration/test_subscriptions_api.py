@@ -12,7 +12,7 @@ from local.runtime import LocalRuntime
 from shared import clock
 from shared.delivery import records as delivery_records
 from shared.delivery.records import DeliveryRecord
-from shared.delivery.registry import open_channels
+from shared.delivery.sealing import open_config
 from shared.jobs import logic as jobs
 from shared.subscriptions import store
 from shared.subscriptions.scheduler import SCHEDULED_TIME, describe_schedule
@@ -221,7 +221,8 @@ def test_channel_secrets_are_never_replied_and_a_patch_may_send_them_back_masked
     assert "hooks.slack.com" not in json.dumps(patched.json)
     stored = store.get("acme", created.json["subscriptionId"])
     assert stored is not None
-    assert [c.config.get("secret", c.config.get("webhook_url")) for c in open_channels(stored.channels, "acme")] == [
+    opened = [open_config(c.config, "acme") for c in stored.channels]
+    assert [c.get("secret", c.get("webhook_url")) for c in opened] == [
         secret,
         slack["config"]["webhook_url"],
     ], "the masked values sent back kept the stored secrets"
@@ -235,7 +236,7 @@ def test_channel_secrets_are_never_replied_and_a_patch_may_send_them_back_masked
     assert moved.status == 200, "a masked secret keeps the stored webhook's even at another position"
     stored = store.get("acme", created.json["subscriptionId"])
     assert stored is not None
-    assert open_channels(stored.channels, "acme")[1].config["secret"] == secret
+    assert open_config(stored.channels[1].config, "acme")["secret"] == secret
     nothing = alice.post("/api/subscriptions", {"reportType": "weekly", "channels": [slack]}).json["subscriptionId"]
     unknown = alice.patch(f"/api/subscriptions/{nothing}", {"channels": [fresh]})
     assert unknown.status == 400
