@@ -91,16 +91,18 @@ def test_a_reset_waits_for_a_running_execution_before_emptying_anything(
 def test_a_reset_stops_an_execution_that_outlives_its_patience(
     clean: LocalRuntime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = threading.Event()
+    entered, release = threading.Event(), threading.Event()
     steps: list[str] = []
 
     def stuck_start(event: dict[str, Any], context: Any) -> dict[str, Any]:
         steps.append("start")
+        entered.set()
         release.wait(10)
         return event
 
     monkeypatch.setitem(lambdas._handlers, PIPELINE_START.name, stuck_start)
     arn = start_run({"tenantId": "acme", "jobId": "job-stuck", "attempt": 1}, name="stuck")
+    assert entered.wait(10), "the execution's first step is running"
     try:
         with pytest.raises(TimeoutError, match="stopped executions still running"):
             clean.aws.settle(timeout=0.3)
