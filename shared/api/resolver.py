@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -45,8 +44,7 @@ def _require_token(app: APIGatewayHttpResolver, next_middleware: Callable[..., R
 
 
 def body_problem(event: Mapping[str, Any]) -> DomainError | None:
-    """What is wrong with a request body before any route or validation sees it: too large, not sent as JSON, or
-    JSON nested too deeply to read (malformed JSON is left to request validation, which names where it breaks)."""
+    """What is wrong with a request body before any route or validation sees it: too large, or not sent as JSON."""
     body = event.get("body") or ""
     limit = get_settings().max_body_bytes
     if len(body) > limit:
@@ -57,12 +55,6 @@ def body_problem(event: Mapping[str, Any]) -> DomainError | None:
         return UnsupportedMediaType(
             f"the request body must be JSON sent with 'Content-Type: application/json', not {content_type or 'none'!r}"
         )
-    try:
-        json.loads(body or "null")
-    except RecursionError:
-        return InvalidInput("the request body is JSON nested too deeply to read")
-    except ValueError:  # malformed: request validation answers it, naming where it breaks
-        pass
     return None
 
 
@@ -74,7 +66,7 @@ class HttpApiResolver(APIGatewayHttpResolver):
     or 415 exactly as they make every other error reply."""
 
     def _resolve(self) -> ResponseBuilder:
-        problem = body_problem(self.current_event.raw_event)
+        problem = body_problem(self.current_event.raw_event) or self._unreadable_body()
         if problem is None:
             return super()._resolve()
 
@@ -93,6 +85,17 @@ class HttpApiResolver(APIGatewayHttpResolver):
         )
         self.append_context(_route=route, _path=path)
         return self._call_route(route, route_arguments={})
+
+    def _unreadable_body(self) -> DomainError | None:
+        """JSON nested too deeply to read (a RecursionError, else a 500). The event caches the parse, so request
+        validation reads it from there; malformed JSON is left to validation, which names where it breaks."""
+        try:
+            self.current_event.json_body  # noqa: B018 - parsed for its error; the event keeps the result
+        except RecursionError:
+            return InvalidInput("the request body is JSON nested too deeply to read")
+        except ValueError:
+            return None
+        return None
 
 
 def new_resolver(*routers: Router, public: bool = False, cors: CORSConfig | None = None) -> HttpApiResolver:

@@ -93,7 +93,7 @@ def keep_secrets(channels: list[ChannelSpec], stored: list[ChannelSpec], tenant_
 
 def _opened(value: Any, tenant_id: str, field: str) -> Any:
     try:
-        return sealing.open_value(value, tenant_id) if sealing.is_sealed(value) else value
+        return sealing.open_value(value, tenant_id) if isinstance(value, str) else value
     except PermanentError:
         raise InvalidInput(f"{field}: the stored value can no longer be read; send the value itself") from None
     except TransientError as error:

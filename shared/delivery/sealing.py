@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -48,8 +49,13 @@ def seal(value: str, tenant_id: str) -> str:
 def open_value(value: str, tenant_id: str) -> str:
     """The clear text of a sealed value (an unsealed one as it is). PermanentError when it does not open for this
     tenant (another tenant's, or altered); TransientError when KMS may answer later."""
-    if not is_sealed(value):
-        return value
+    return _decrypt(value, tenant_id) if is_sealed(value) else value
+
+
+@lru_cache(maxsize=256)
+def _decrypt(value: str, tenant_id: str) -> str:
+    """Opened once per warm process: every delivery of a subscription carries the same sealed value (a failure is
+    not cached)."""
     try:
         blob = base64.b64decode(value[len(SEALED_PREFIX) :], validate=True)
         reply = client("kms").decrypt(CiphertextBlob=blob, EncryptionContext=_context(tenant_id))
@@ -63,4 +69,4 @@ def open_value(value: str, tenant_id: str) -> str:
 
 def open_config(config: dict[str, Any], tenant_id: str) -> dict[str, Any]:
     """A stored channel config with every sealed value opened, as its channel's model reads it."""
-    return {key: open_value(value, tenant_id) if is_sealed(value) else value for key, value in config.items()}
+    return {key: open_value(value, tenant_id) if isinstance(value, str) else value for key, value in config.items()}

@@ -204,3 +204,32 @@ def test_when_the_key_cannot_be_used_nothing_is_stored_and_the_reply_says_why(
     assert email_only.status == 201, "a subscription with no secret does not need the key"
     (item,) = client("dynamodb").scan(TableName=get_settings().name_of(SUBSCRIPTIONS))["Items"]
     assert item["subscriptionId"]["S"] == email_only.json["subscriptionId"]
+
+
+def test_a_sealed_value_is_opened_once_per_process_for_all_its_deliveries(clean: LocalRuntime, peer: HttpPeer) -> None:
+    decrypts: list[str] = []
+    events = client("kms").meta.events
+    events.register("after-call.kms.Decrypt", lambda **_: decrypts.append("Decrypt"), unique_id="count-decrypts")
+    try:
+        job = stored_job("job-many")
+        config = {"url": peer.url("/hook"), "secret": sealing.seal(SECRET, "acme")}
+        contexts = [
+            DeliveryContext(
+                delivery_id=service.delivery_id_for(job.jobId, "webhook", recipient),
+                tenant_id="acme",
+                job_id=job.jobId,
+                subscription_id=job.subscriptionId,
+                owner_id=job.ownerId,
+                channel="webhook",
+                recipient=recipient,
+                config=config,
+            )
+            for recipient in ("ops", "audit", "finance")
+        ]
+        service.open_deliveries(contexts)
+        for context in contexts:
+            assert service.deliver(context, service.artifacts_of(job)).status == "delivered"
+    finally:
+        events.unregister("after-call.kms.Decrypt", unique_id="count-decrypts")
+    assert [r.signature_valid for r in peer.requests] == [True, True, True]
+    assert decrypts == ["Decrypt"]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import urllib3
 from pydantic import BaseModel, ConfigDict, Field
@@ -156,13 +156,13 @@ def post_with_retries(
     sleep: Callable[[float], None] = time.sleep,
 ) -> PostOutcome:
     """POST `body` until a 2xx (returned), a permanent answer (raised) or the end of the budget (TransientError)."""
-    with _pinned_pool(url, policy) as pool:
-        return _post(pool, url, body, headers, policy, sleep)
-
-
-def _pinned_pool(url: str, policy: RetryPolicy) -> urllib3.HTTPConnectionPool:
-    """A connection pool to the checked address of `url`'s host, verifying TLS against the host name."""
     parts = urlsplit(url)
+    with _pinned_pool(parts, policy) as pool:
+        return _post(pool, parts, body, headers, policy, sleep)
+
+
+def _pinned_pool(parts: SplitResult, policy: RetryPolicy) -> urllib3.HTTPConnectionPool:
+    """A connection pool to the checked address of the URL's host, verifying TLS against the host name."""
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     address = pinned_address(host, port)
@@ -176,13 +176,12 @@ def _pinned_pool(url: str, policy: RetryPolicy) -> urllib3.HTTPConnectionPool:
 
 def _post(
     pool: urllib3.HTTPConnectionPool,
-    url: str,
+    parts: SplitResult,
     body: bytes,
     headers: dict[str, str],
     policy: RetryPolicy,
     sleep: Callable[[float], None],
 ) -> PostOutcome:
-    parts = urlsplit(url)
     host = parts.netloc
     target = parts.path or "/"
     if parts.query:
