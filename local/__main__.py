@@ -1,4 +1,4 @@
-"""`python -m local run | token | redrive-dlq`: the local runtime's command line."""
+"""`python -m local run | token | init-defaults | redrive-dlq | capacity`: the local runtime's command line."""
 
 from __future__ import annotations
 
@@ -84,6 +84,15 @@ def _init_defaults(args: argparse.Namespace) -> int:
     return 0
 
 
+def _capacity(args: argparse.Namespace) -> int:
+    """Plan for the subscriptions of a table (the local twin's demo data by default), or for a synthetic spike."""
+    from local.capacity import run_capacity
+
+    for line in run_capacity(args):
+        print(line, flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local", description="The report platform on this machine.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +129,27 @@ def main(argv: list[str] | None = None) -> int:
     redrive.add_argument("--max-per-second", type=int, help="throttle the move (SQS: 1 to 500)")
     redrive.add_argument("--wait", action="store_true", help="wait until the move task has finished")
     redrive.set_defaults(func=_redrive_dlq)
+
+    capacity = commands.add_parser(
+        "capacity", help="reports due per minute, drain time of each peak under the AWS quotas, and cost per report"
+    )
+    capacity.add_argument("--days", type=int, default=14, help="how far ahead to look (default 14)")
+    capacity.add_argument("--start", help="ISO-8601 instant to start from (default: now)")
+    capacity.add_argument("--target-minutes", type=float, default=15.0, help="how fast a peak must drain")
+    capacity.add_argument("--peaks", type=int, default=3, help="how many of the busiest minutes to simulate")
+    capacity.add_argument(
+        "--quota",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an account quota (repeatable), e.g. ses_per_s=50",
+    )
+    capacity.add_argument("--share-queries", action="store_true", help="reports running one Athena query share it")
+    capacity.add_argument("--spike", type=int, help="plan for N weekly PDF emails due at one minute instead")
+    capacity.add_argument("--table", help="a deployed subscriptions table (AWS credentials and region from the CLI)")
+    capacity.add_argument("--endpoint", help="the local AWS that `make run` prints (reads its subscriptions)")
+    capacity.add_argument("--per-minute", help="also write every due minute as CSV to this file")
+    capacity.set_defaults(func=_capacity)
 
     args = parser.parse_args(argv)
     return int(args.func(args))
