@@ -33,7 +33,7 @@ def missing_attributes(item: dict[str, Any]) -> dict[str, Any]:
     """What a stored item needs to be in this platform's shape (empty: nothing)."""
     record = NotificationReport.model_validate(item)
     wanted = logic.index_attributes(record)
-    needed = {name: value for name, value in wanted.items() if item.get(name) != value}
+    needed: dict[str, Any] = {name: value for name, value in wanted.items() if item.get(name) != value}
     events = item.get("events")
     if isinstance(events, dict) and "platformCounts" not in events and record.events is not None:
         needed["events"] = {"platformCounts": record.events.platformCounts.model_dump()}
