@@ -4,6 +4,8 @@ status codes; a record in n10n's stored shape read by every route, then migrated
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import urllib.error
@@ -15,6 +17,7 @@ from uuid import UUID
 import pytest
 from pydantic import BaseModel, ConfigDict
 
+from local.__main__ import main
 from local.runtime import LocalRuntime
 from shared import clock
 from shared.api_keys import logic as key_logic
@@ -323,3 +326,18 @@ def test_the_migration_resumes_where_a_stopped_run_left_off(clean: LocalRuntime)
     assert migration.migrate(apply=False).needing == 0
     with pytest.raises(InvalidInput):
         migration.migrate(apply=True, resume="bm90LW91cnM")
+
+
+def test_the_migrate_command_counts_first_and_writes_only_with_apply(clean: LocalRuntime) -> None:
+    clock.set_now(NOW)
+    item = fx.stored_by_n10n(clock.iso(NOW - timedelta(hours=1)))
+    _put_raw(item)
+    dry, applied = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(dry):
+        assert main(["migrate-n10n"]) == 0
+    assert "scanned 1, would migrate (dry run: nothing written) 1" in dry.getvalue()
+    assert "sentDay" not in store._table().get_item(Key={"id": item["id"]})["Item"]
+    with contextlib.redirect_stdout(applied):
+        assert main(["migrate-n10n", "--apply", "--pages", "1", "--page-size", "1"]) == 0
+    assert "migrated 1" in applied.getvalue()
+    assert store._table().get_item(Key={"id": item["id"]})["Item"]["sentDay"] == item["sentTime"][:10]
