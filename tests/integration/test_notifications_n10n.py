@@ -30,7 +30,7 @@ from shared.notifications.extract import extract_day
 from tests.conftest import TokenFactory
 from tests.support import n10n_fixtures as fx
 from tests.support.api_client import ApiClient
-from tests.support.notifications import queue_messages
+from tests.support.notifications import notification_body, queue_messages
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 N10N_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -252,6 +252,27 @@ def test_n10ns_status_codes_where_its_clients_can_see_them(
     assert n10n_get(clean.url, "/notifications/not-a-uuid", report_key)[0] == 400
     assert n10n_get(clean.url, f"/notifications/{fx.fresh(fx.CONTENT)['id']}", report_key)[0] == 404
     assert n10n_get(clean.url, f"/notifications/{body['id']}", report_key)[0] == 200
+
+
+def test_a_notification_posted_in_this_platforms_shape_is_shown_in_n10ns(
+    sender: ApiClient, report_key: str, clean: LocalRuntime
+) -> None:
+    own = notification_body(topics=["breaking/uk", "football-team/arsenal"], link="https://example.com/story")
+    _post_at(sender, NOW - timedelta(hours=1), own)
+    status, _, raw = n10n_get(clean.url, f"/notifications/{own['id']}", report_key)
+    assert status == 200
+    shown = N10nReport.model_validate(json.loads(raw)).notification
+    assert shown == {
+        "id": own["id"],
+        "type": "news",
+        "title": own["title"],
+        "message": own["message"],
+        "sender": "report-platform",
+        "importance": "Major",
+        "topic": [{"type": "breaking", "name": "uk"}, {"type": "football-team", "name": "arsenal"}],
+        "link": {"url": "https://example.com/story"},
+        "dryRun": False,
+    }
 
 
 def _put_raw(item: dict[str, Any]) -> None:
