@@ -3,7 +3,7 @@ one becomes a push of this platform (title, body, topics, link)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
@@ -310,7 +310,8 @@ def stored_payload(notification: NotificationRequest | Any) -> dict[str, Any]:
 
 def n10n_shape(payload: dict[str, Any]) -> dict[str, Any]:
     """A stored payload as n10n's clients read it: n10n's shape as stored; this platform's shape given n10n's names
-    (`topic` as `[{type, name}]`, `link` as `{url}`, a `sender`, an `importance`)."""
+    (`topic` as `[{type, name}]` from `type/name`, keeping only n10n's topic types, which its clients insist on;
+    `link` as `{url}`; a `sender`; an `importance`)."""
     if _shape(payload) == "n10n":
         return payload
     shown: dict[str, Any] = {
@@ -320,7 +321,7 @@ def n10n_shape(payload: dict[str, Any]) -> dict[str, Any]:
         "message": payload.get("message"),
         "sender": SENDER,
         "importance": "Major",
-        "topic": [_topic(t) for t in payload.get("topics", [])],
+        "topic": [topic for topic in map(_topic, payload.get("topics", [])) if topic["type"] in _TOPIC_TYPES],
     }
     if payload.get("link"):
         shown["link"] = {"url": payload["link"]}
@@ -329,6 +330,9 @@ def n10n_shape(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in shown.items() if v is not None}
 
 
+_TOPIC_TYPES = frozenset(get_args(TopicType))
+
+
 def _topic(text: str) -> dict[str, str]:
     kind, _, name = text.partition("/")
-    return {"type": kind, "name": name} if name else {"type": "breaking", "name": kind}
+    return {"type": kind, "name": name}

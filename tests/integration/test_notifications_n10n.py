@@ -257,7 +257,9 @@ def test_n10ns_status_codes_where_its_clients_can_see_them(
 def test_a_notification_posted_in_this_platforms_shape_is_shown_in_n10ns(
     sender: ApiClient, report_key: str, clean: LocalRuntime
 ) -> None:
-    own = notification_body(topics=["breaking/uk", "football-team/arsenal"], link="https://example.com/story")
+    own = notification_body(
+        topics=["breaking/uk", "tag/politics/politics", "football-team/arsenal"], link="https://example.com/story"
+    )
     _post_at(sender, NOW - timedelta(hours=1), own)
     status, _, raw = n10n_get(clean.url, f"/notifications/{own['id']}", report_key)
     assert status == 200
@@ -269,7 +271,7 @@ def test_a_notification_posted_in_this_platforms_shape_is_shown_in_n10ns(
         "message": own["message"],
         "sender": "report-platform",
         "importance": "Major",
-        "topic": [{"type": "breaking", "name": "uk"}, {"type": "football-team", "name": "arsenal"}],
+        "topic": [{"type": "breaking", "name": "uk"}, {"type": "football-team", "name": "arsenal"}],  # no `tag`
         "link": {"url": "https://example.com/story"},
         "dryRun": False,
     }
