@@ -104,3 +104,11 @@ def test_the_local_routes_name_the_api_key_authorizer_for_n10ns_routes_only() ->
     own = select(routes, "GET", "/api/notifications/abc")
     assert own is not None
     assert own[0].authorizer is None
+
+
+def test_a_stored_payload_parses_back_to_the_same_notification_for_a_resumed_send() -> None:
+    for fixture in fx.NINE_TYPES:
+        posted = payloads.parse(fx.fresh(fixture))
+        stored = payloads.stored_payload(posted)
+        assert payloads.parse(stored) == posted, fixture["type"]
+        assert payloads.as_request(payloads.parse(stored)) == payloads.as_request(posted)
