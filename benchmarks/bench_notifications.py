@@ -105,11 +105,12 @@ def main() -> None:
         for _ in counted(demo.put_logs(objects), "files", len(objects), every=5):
             pass
         start = NOW - timedelta(hours=get_settings().received_window_hours)
-        sql, params, scan = count_query(start, NOW)
+        sql, params, scans = count_query(start, NOW)
+        scan = scans["received"]
         assert scan.partitions is not None
         needed = files_in(scan.partitions)
-        pruned = DuckDbEngine().run(sql, params, {"received": scan})
-        unpruned = DuckDbEngine().run(sql, params, {"received": Scan(NOTIFICATION_RECEIVED, None)})
+        pruned = DuckDbEngine().run(sql, params, scans)
+        unpruned = DuckDbEngine().run(sql, params, {name: Scan(s.table, None) for name, s in scans.items()})
         assert pruned.rows == unpruned.rows
         print("\nReceived-log files read per consumer run (3-hour window), read / files in the window:")
         print(f"  pruned to the window's partitions : {pruned.files_read / needed:.2f}  ({pruned.files_read}/{needed})")

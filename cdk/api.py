@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import jsii
-from aws_cdk import CfnOutput, RemovalPolicy, aws_apigatewayv2, aws_lambda, aws_logs
-from aws_cdk.aws_apigatewayv2_authorizers import HttpJwtAuthorizer
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, aws_apigatewayv2, aws_lambda, aws_logs
+from aws_cdk.aws_apigatewayv2_authorizers import HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
@@ -60,18 +60,33 @@ class ApiConstruct(Construct):
             throttle=aws_apigatewayv2.ThrottleSettings(rate_limit=200, burst_limit=400),
         )
         self.public_routes: list[aws_apigatewayv2.HttpRoute] = []
+        self.lambda_authorizers: dict[str, HttpLambdaAuthorizer] = {}
         for spec in catalog.FUNCTIONS:
             if spec.kind != "api":
                 continue
             integration = HttpLambdaIntegration(f"Integration-{spec.name}", functions[spec.name])
+            authorizer = self._lambda_authorizer(spec.authorizer, functions) if spec.authorizer else self.authorizer
             for key, public in [*((k, False) for k in spec.routes), *((k, True) for k in spec.public_routes)]:
                 method, _, path = key.partition(" ")
                 routes = self.http_api.add_routes(
                     path=path,
                     methods=[_METHODS[method]],
                     integration=integration,
-                    authorizer=None if public else self.authorizer,
+                    authorizer=None if public else authorizer,
                 )
                 if public:
                     self.public_routes.extend(routes)
         CfnOutput(self, "ApiUrl", value=self.stage.url)
+
+    def _lambda_authorizer(self, name: str, functions: dict[str, aws_lambda.Function]) -> HttpLambdaAuthorizer:
+        """The Lambda REQUEST authorizer a catalog entry names (one per function, shared by its routes): simple
+        responses, the `Authorization` header as identity source, no result cache (a revoked key stops at once)."""
+        if name not in self.lambda_authorizers:
+            self.lambda_authorizers[name] = HttpLambdaAuthorizer(
+                f"Authorizer-{name}",
+                functions[name],
+                response_types=[HttpLambdaResponseType.SIMPLE],
+                identity_source=["$request.header.Authorization"],
+                results_cache_ttl=Duration.seconds(0),
+            )
+        return self.lambda_authorizers[name]

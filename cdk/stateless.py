@@ -61,4 +61,8 @@ class StatelessStack(Stack):
             "Functions run python3.12 on purpose: the dependency layer is built for exactly that runtime.",
         )
         for route in self.api.public_routes:
-            acknowledge(route, "AwsSolutions-APIG4", "GET /health is the open liveness check; it returns no data.")
+            acknowledge(
+                route,
+                "AwsSolutions-APIG4",
+                "An open route: a liveness check (GET /health, GET /healthcheck) or the dashboard page; no data.",
+            )

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from shared import clock
 from shared.api.replies import CallerDep
 from shared.api.resolver import new_resolver
 from shared.errors import Forbidden
 from shared.notifications import reports, sending
-from shared.notifications.models import NotificationReport, NotificationRequest, NotificationType, ReportPage, SendReply
+from shared.notifications.models import NotificationReport, NotificationType, ReportPage, SendReply
+from shared.notifications.payloads import AnyNotification
 from shared.observability import http_entry
 
 SEND_SCOPE = "notifications:send"
@@ -22,7 +23,7 @@ router = Router()
 
 
 @router.post("/api/notifications", summary="Send a notification once per id", tags=["notifications"])
-def send_notification(request: NotificationRequest, caller: CallerDep) -> SendReply:
+def send_notification(request: Annotated[AnyNotification, Body()], caller: CallerDep) -> SendReply:
     if not caller.has_scope(SEND_SCOPE):
         raise Forbidden(f"sending a notification needs the admin role or the {SEND_SCOPE} scope")
     return sending.send(request, clock.now())

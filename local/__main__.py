@@ -93,6 +93,74 @@ def _capacity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _api_key(args: argparse.Namespace) -> int:
+    """Create, list or revoke API keys of the mobile-n10n routes, in the table of the local runtime
+    (`AWS_ENDPOINT_URL` = the address `make run` prints; set by the runtime itself in-process) or, with AWS
+    credentials and `--table`, of a deployed stage. `create` prints the key alone on stdout."""
+    from local.resources import physical_name
+    from shared import clock
+    from shared.api_keys import logic, store
+    from shared.api_keys.models import ApiKey, ApiKeyRequest
+    from shared.catalog.notifications import API_KEYS
+    from shared.settings import reset_settings
+
+    _local_credentials()
+    table = args.table or os.environ.get(API_KEYS.env_var) or physical_name(API_KEYS.id)
+    if os.environ.get(API_KEYS.env_var) != table:
+        os.environ[API_KEYS.env_var] = table
+        reset_settings()
+    if args.action == "create":
+        request = ApiKeyRequest(name=args.name, scope=args.scope, key=args.key)
+        created = logic.created(request, args.created_by, clock.now())
+        store.put_new(ApiKey.model_validate(created.model_dump(exclude={"key"})))
+        print(f"created {created.scope} key {created.name!r}, id {created.id}", file=sys.stderr, flush=True)
+        print(created.key, flush=True)
+    elif args.action == "list":
+        for key in store.list_all():
+            state = f"revoked {key.revokedAt}" if key.revokedAt else "active"
+            print(f"{key.id}  {key.scope:6}  {state:32}  {key.name}", flush=True)
+    elif store.revoke(args.id, clock.iso(clock.now()), args.created_by) is None:
+        print(f"no API key with id {args.id}", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+def _migrate_n10n(args: argparse.Namespace) -> int:
+    """Bring records written by mobile-n10n into this platform's shape, in the notifications table of the local
+    runtime (`AWS_ENDPOINT_URL`) or, with AWS credentials and `--table`, of a deployed stage. Counts first (writes
+    nothing) unless `--apply`; prints a resume token when stopped after `--pages`."""
+    from local.resources import physical_name
+    from shared.catalog.notifications import NOTIFICATIONS
+    from shared.notifications.migration import migrate
+    from shared.settings import reset_settings
+
+    _local_credentials()
+    table = args.table or os.environ.get(NOTIFICATIONS.env_var) or physical_name(NOTIFICATIONS.id)
+    if os.environ.get(NOTIFICATIONS.env_var) != table:
+        os.environ[NOTIFICATIONS.env_var] = table
+        reset_settings()
+    result = migrate(args.apply, args.resume, args.page_size, args.pages)
+    verb = "migrated" if args.apply else "would migrate (dry run: nothing written)"
+    print(f"{table}: scanned {result.scanned}, {verb} {result.migrated if args.apply else result.needing}", flush=True)
+    if result.changedMeanwhile:
+        print(f"changed while migrating (run again): {result.changedMeanwhile}", flush=True)
+    for notification_id in result.unreadable:
+        print(f"unreadable, left alone: {notification_id}", flush=True)
+    if result.resume:
+        print(f"stopped early; continue with --resume {result.resume}", flush=True)
+    return 0
+
+
+def _local_credentials() -> None:
+    """Against the local runtime (`AWS_ENDPOINT_URL`), any credentials and its region."""
+    from local.account import REGION
+
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        for name, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
+            os.environ.setdefault(name, value)
+        os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local", description="The report platform on this machine.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -150,6 +218,29 @@ def main(argv: list[str] | None = None) -> int:
     capacity.add_argument("--endpoint", help="the local AWS that `make run` prints (reads its subscriptions)")
     capacity.add_argument("--per-minute", help="also write every due minute as CSV to this file")
     capacity.set_defaults(func=_capacity)
+    api_key = commands.add_parser("api-key", help="API keys of the mobile-n10n compatible routes")
+    key_actions = api_key.add_subparsers(dest="action", required=True)
+    create = key_actions.add_parser("create", help="make a key and print it (shown only this once)")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scope", choices=["report", "full"], required=True)
+    create.add_argument("--key", help="import an existing mobile-n10n key instead of making one")
+    listing = key_actions.add_parser("list", help="every key: id (SHA-256 of the key), scope, state, name")
+    revoke = key_actions.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("--id", required=True)
+    for action in (create, listing, revoke):
+        action.add_argument("--table", help="the API-keys table (deployed: its physical name)")
+        action.add_argument("--created-by", default="cli", help="who is recorded as creating or revoking")
+    api_key.set_defaults(func=_api_key)
+
+    migration = commands.add_parser(
+        "migrate-n10n", help="bring records written by mobile-n10n into this platform's shape (dry run unless --apply)"
+    )
+    migration.add_argument("--apply", action="store_true", help="write; without it, only count")
+    migration.add_argument("--resume", help="the token a stopped run printed")
+    migration.add_argument("--pages", type=int, help="stop after this many pages (prints a resume token)")
+    migration.add_argument("--page-size", type=int, default=200)
+    migration.add_argument("--table", help="the notifications table (deployed: its physical name)")
+    migration.set_defaults(func=_migrate_n10n)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

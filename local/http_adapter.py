@@ -13,13 +13,15 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from local import lambdas
-from local.account import ACCOUNT_ID
+from local.account import ACCOUNT_ID, REGION
 from local.auth import TokenRejected, verify_token
 from local.loopback import LoopbackHttpServer
 from local.routes import Route, route_table, select
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 """API Gateway's own payload limit."""
+_GATEWAY_MESSAGES = {401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error"}
+"""API Gateway's own bodies for a Lambda authorizer's refusals."""
 
 
 def _claims_as_api_gateway_passes_them(claims: dict[str, Any]) -> dict[str, str]:
@@ -139,21 +141,56 @@ class LocalHttpApi:
             self._reply_error(request, HTTPStatus.NOT_FOUND, "not_found", f"no route for {method} {parts.path}")
             return
         route, path_params = found
+        headers = {name.lower(): value for name, value in request.headers.items()}
         claims: dict[str, Any] | None = None
-        if not route.public:
+        authorized: dict[str, Any] | None = None
+        if route.authorizer:
+            outcome = self._authorize(
+                route, build_event(route, path_params, method, parts.path, parts.query, headers, b"", None)
+            )
+            if isinstance(outcome, int):
+                payload = json.dumps({"message": _GATEWAY_MESSAGES[outcome]}).encode()
+                self._reply(request, outcome, {"content-type": "application/json"}, payload)
+                return
+            authorized = outcome
+        elif not route.public:
             try:
                 claims = verify_token(request.headers.get("authorization"))
             except TokenRejected as rejected:
                 self._reply_error(request, HTTPStatus.UNAUTHORIZED, "unauthorized", str(rejected))
                 return
-        headers = {name.lower(): value for name, value in request.headers.items()}
         event = build_event(route, path_params, method, parts.path, parts.query, headers, body, claims)
+        if authorized is not None:
+            event["requestContext"]["authorizer"] = {"lambda": authorized}
         try:
             result = lambdas.invoke(route.function, event)
         except Exception:
             self._reply_error(request, HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "the function failed")
             return
         self._reply_result(request, result)
+
+    @staticmethod
+    def _authorize(route: Route, event: dict[str, Any]) -> dict[str, Any] | int:
+        """API Gateway's Lambda REQUEST authorizer (payload 2.0, simple responses): no identity source is a 401
+        without a call, a refusal a 403, a failing authorizer a 500; else the authorizer's context."""
+        identity = event["headers"].get("authorization")
+        if not identity or route.authorizer is None:
+            return HTTPStatus.UNAUTHORIZED
+        context = event["requestContext"]
+        route_path = f"{context['stage']}/{context['http']['method']}{event['rawPath']}"
+        request = {
+            **event,
+            "type": "REQUEST",
+            "routeArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{context['apiId']}/{route_path}",
+            "identitySource": [identity],
+        }
+        try:
+            result = lambdas.invoke(route.authorizer, request)
+        except Exception:
+            return HTTPStatus.INTERNAL_SERVER_ERROR
+        if not isinstance(result, dict) or result.get("isAuthorized") is not True:
+            return HTTPStatus.FORBIDDEN
+        return dict(result.get("context") or {})
 
     @staticmethod
     def _drain(request: BaseHTTPRequestHandler, length: int) -> None:

@@ -17,6 +17,8 @@ class Route:
     pattern: re.Pattern[str]
     literal_length: int
     greedy: bool
+    authorizer: str | None = None
+    """The Lambda authorizer function of the route (None: the JWT authorizer, unless public)."""
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
         if self.method not in ("ANY", method):
@@ -25,7 +27,7 @@ class Route:
         return None if found is None else {k: v for k, v in found.groupdict().items() if v is not None}
 
 
-def _compile(route_key: str, function: str, public: bool) -> Route:
+def _compile(route_key: str, function: str, public: bool, authorizer: str | None = None) -> Route:
     method, _, template = route_key.partition(" ")
     regex = ""
     literal = 0
@@ -39,13 +41,13 @@ def _compile(route_key: str, function: str, public: bool) -> Route:
         else:
             regex += re.escape(part)
             literal += len(part)
-    return Route(route_key, method, function, public, re.compile(regex), literal, greedy)
+    return Route(route_key, method, function, public, re.compile(regex), literal, greedy, authorizer)
 
 
 def route_table(functions: tuple[catalog.Function, ...] | None = None) -> list[Route]:
     """Every route of every API function, most specific first (API Gateway's order of precedence)."""
     routes = [
-        _compile(key, fn.name, public)
+        _compile(key, fn.name, public, None if public else fn.authorizer)
         for fn in (functions if functions is not None else catalog.FUNCTIONS)
         if fn.kind == "api"
         for keys, public in ((fn.routes, False), (fn.public_routes, True))

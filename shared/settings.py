@@ -26,7 +26,8 @@ class Settings(BaseModel):
     api_base_url: str = Field("http://127.0.0.1:8000", alias="API_BASE_URL")
     max_body_bytes: int = Field(1_048_576, alias="MAX_BODY_BYTES", gt=0)
     sender_email: str = Field("reports@example.com", alias="SENDER_EMAIL")
-    notification_ttl_days: int = Field(90, alias="NOTIFICATION_TTL_DAYS", gt=0)
+    notification_ttl_months: int = Field(3, alias="NOTIFICATION_TTL_MONTHS", gt=0)
+    """Records of every type but breaking news are deleted this many calendar months after sending (n10n: 3)."""
     dry_run_ttl_days: int = Field(7, alias="DRY_RUN_TTL_DAYS", gt=0)
     report_row_limit: int = Field(1000, alias="REPORT_ROW_LIMIT", gt=0)
     download_url_ttl_s: int = Field(300, alias="DOWNLOAD_URL_TTL_SECONDS", gt=0)
@@ -44,6 +45,8 @@ class Settings(BaseModel):
     received_window_hours: int = Field(3, alias="RECEIVED_WINDOW_HOURS", gt=0)
     notification_page_size: int = Field(500, alias="NOTIFICATION_PAGE_SIZE", gt=0)
     """Items per DynamoDB query page when the report extractor reads a day."""
+    n10n_extract: bool = Field(False, alias="N10N_EXTRACT")
+    """The report extractor also writes mobile-n10n's layout for Ophan (`N10N_EXTRACT_PREFIX`)."""
     sftp_secret_prefix: str = Field("report-platform/sftp/", alias="SFTP_SECRET_PREFIX", min_length=1)
     """SFTP channel keys live in Secrets Manager under this name prefix (the delivery role may read nothing else)."""
     inbox_ttl_days: int = Field(180, alias="INBOX_TTL_DAYS", gt=0)

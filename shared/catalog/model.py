@@ -114,6 +114,9 @@ class Function:
     routes: tuple[str, ...] = ()
     """For `api`: API Gateway route keys (`GET /x`, `ANY /x/{proxy+}`); `public` routes carry no authorizer."""
     public_routes: tuple[str, ...] = ()
+    authorizer: str | None = None
+    """For `api`: the catalogued function that authorizes its `routes` (a Lambda REQUEST authorizer) in place of the
+    JWT authorizer; None: the JWT authorizer."""
     schedule: str | None = None
     """For `cron`: an EventBridge schedule expression, `cron(...)` or `rate(...)`."""
     queue: str | None = None

@@ -53,15 +53,14 @@ HARVESTER_QUEUE = Queue(
 )
 """Send requests, one per (notification, registration shard), queued by `POST /api/notifications`."""
 
-PLATFORMS: tuple[str, ...] = ("ios", "android", "iosEdition", "androidEdition")
+PLATFORMS: tuple[str, ...] = ("ios", "android", "ios-edition", "android-edition")
 """The device platforms, each with its own push queue and worker (an APNs outage never delays FCM)."""
 
 
 def _push_queue(platform: str) -> Queue:
-    slug = {"ios": "ios", "android": "android", "iosEdition": "ios-edition", "androidEdition": "android-edition"}
-    env = slug[platform].upper().replace("-", "_")
+    env = platform.upper().replace("-", "_")
     return Queue(
-        id=f"push-{slug[platform]}",
+        id=f"push-{platform}",
         env_var=f"PUSH_{env}_QUEUE",
         dlq_env_var=f"PUSH_{env}_DLQ",
         visibility_timeout_s=60,
@@ -92,6 +91,24 @@ NOTIFICATION_RECEIVED = LakeTable(
 )
 """Device `notification/received` calls: JSON lines under `date=YYYY-MM-DD/hour=HH/`, `timestamp` in `clock.iso`."""
 
+N10N_RAW_EVENTS = LakeTable(
+    name="n10n_raw_events",
+    bucket=EVENT_LOGS_BUCKET.id,
+    prefix="fastly",
+    columns=(
+        Column("querystring", "varchar"),
+        Column("event", "varchar"),
+        Column("datetime", "varchar"),
+    ),
+    partitions=(Column("date", "varchar"), Column("hour", "varchar")),
+    projection={
+        "date": DAY_PROJECTION,
+        "hour": {"type": "integer", "range": "0,23", "digits": "2"},
+    },
+)
+"""mobile-n10n's raw Fastly event lines (its `raw_events` table): `{"querystring": "notificationId=..&platform=..
+&provider=..", "event": "/notification/received", "datetime": "YYYY-MM-DDTHH:MM:SS"}` under `date=/hour=`."""
+
 NOTIFICATION_REPORTS = LakeTable(
     name="notification_reports",
     bucket="data-lake",
@@ -120,6 +137,12 @@ NOTIFICATION_REPORTS = LakeTable(
     },
 )
 """The daily extract of notification reports: `date=YYYY-MM-DD/notifications.json`, one record a line."""
+N10N_EXTRACT_PREFIX = "ophan/data"
+"""With `N10N_EXTRACT`, the extractor also writes mobile-n10n's layout for Ophan under
+`<data-lake>/ophan/data/date=YYYY-MM-DD/notifications.json` (one raw record a line, n10n's four exported types)."""
+
+API_KEYS = Table(id="api-keys", env_var="API_KEYS_TABLE", partition_key=Key("id"))
+"""API keys of the mobile-n10n compatible routes: `id` is the SHA-256 (hex) of the key, which is never stored."""
 
 NOTIFICATIONS_API = Function(
     name="notifications-api",
@@ -132,6 +155,34 @@ NOTIFICATIONS_API = Function(
         Grant(REGISTRATIONS.id, "read"),
         Grant(HARVESTER_QUEUE.id, "send"),
     ),
+)
+API_KEY_AUTHORIZER = Function(
+    name="api-key-authorizer",
+    handler="functions.api_key_authorizer.handler",
+    kind="task",
+    description="Lambda REQUEST authorizer of the mobile-n10n compatible routes: a Bearer API key, looked up by hash",
+    memory_mb=256,
+    timeout_s=5,
+    grants=(Grant(API_KEYS.id, "read"),),
+)
+N10N_REPORTS_API = Function(
+    name="n10n-reports-api",
+    handler="functions.n10n_reports_api.handler",
+    kind="api",
+    description="mobile-n10n's report routes (GET /notifications, /notifications/{id}, /healthcheck), API-key auth",
+    routes=("GET /notifications", "GET /notifications/{id}"),
+    public_routes=("GET /healthcheck",),
+    authorizer=API_KEY_AUTHORIZER.name,
+    timeout_s=29,
+    grants=(Grant(NOTIFICATIONS.id, "read"),),
+)
+API_KEYS_API = Function(
+    name="api-keys-api",
+    handler="functions.api_keys_api.handler",
+    kind="api",
+    description="Create, list and revoke the API keys of the mobile-n10n compatible routes (platform admins)",
+    routes=("POST /api/api-keys", "GET /api/api-keys", "DELETE /api/api-keys/{id}"),
+    grants=(Grant(API_KEYS.id, "read_write"),),
 )
 HARVESTER = Function(
     name="notification-harvester",
@@ -177,12 +228,14 @@ REPORT_EXTRACTOR = Function(
     timeout_s=300,
     description="Writes yesterday's notification reports, every page, as NDJSON to the data lake",
     grants=(Grant(NOTIFICATIONS.id, "read"), Grant(NOTIFICATION_REPORTS.bucket, "write")),
+    environment={"N10N_EXTRACT": "false"},
 )
+"""`N10N_EXTRACT=true` (or `{"n10nLayout": true}` in the event) also writes mobile-n10n's layout for Ophan."""
 
-TABLES: tuple[Table, ...] = (NOTIFICATIONS, REGISTRATIONS)
+TABLES: tuple[Table, ...] = (NOTIFICATIONS, REGISTRATIONS, API_KEYS)
 BUCKETS: tuple[Bucket, ...] = (EVENT_LOGS_BUCKET,)
 QUEUES: tuple[Queue, ...] = (HARVESTER_QUEUE, *PUSH_QUEUES.values())
-LAKE_TABLES: tuple[LakeTable, ...] = (NOTIFICATION_RECEIVED, NOTIFICATION_REPORTS)
+LAKE_TABLES: tuple[LakeTable, ...] = (NOTIFICATION_RECEIVED, N10N_RAW_EVENTS, NOTIFICATION_REPORTS)
 KEYS: tuple[EncryptionKey, ...] = ()
 FUNCTIONS: tuple[Function, ...] = (
     NOTIFICATIONS_API,
@@ -190,4 +243,7 @@ FUNCTIONS: tuple[Function, ...] = (
     *PUSH_WORKERS.values(),
     RECEIVED_COUNTER,
     REPORT_EXTRACTOR,
+    API_KEY_AUTHORIZER,
+    N10N_REPORTS_API,
+    API_KEYS_API,
 )

@@ -47,7 +47,7 @@ TYPE_WEIGHTS = {
     NotificationType.FOOTBALL_MATCH_STATUS: 2,
     NotificationType.EDITIONS: 1,
 }
-AUDIENCE = {"ios": (400, 900), "android": (300, 800), "iosEdition": (20, 120), "androidEdition": (10, 80)}
+AUDIENCE = {"ios": (400, 900), "android": (300, 800), "ios-edition": (20, 120), "android-edition": (10, 80)}
 
 
 def notification_records(
@@ -72,7 +72,7 @@ def notification_records(
             link=f"https://www.example.com/story/{n + 1}",
             dryRun=dry_run,
         )
-        ttl = logic.ttl_for(dry_run, sent, settings.notification_ttl_days, settings.dry_run_ttl_days)
+        ttl = logic.ttl_for(type_, dry_run, sent, settings.dry_run_ttl_days, settings.notification_ttl_months)
         record = logic.new_record(request, sent, ttl)
         counts: dict[Platform, int] = {p: rng.randint(*AUDIENCE[p]) for p in PLATFORMS}
         record.reports = logic.sender_results(counts, sent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import uuid
@@ -16,6 +17,7 @@ from shared.catalog.notifications import BY_DAY, BY_TYPE, LIVE_BY_DAY, LIVE_BY_T
 from shared.errors import InvalidInput
 from shared.items import decode_token, encode_token
 from shared.notifications.models import (
+    COUNT_FIELDS,
     PLATFORMS,
     CountWindow,
     NotificationReport,
@@ -33,10 +35,20 @@ DEFAULT_RANGE = timedelta(days=7)
 SENDER_NAME = "harvester"
 
 
-def ttl_for(dry_run: bool, sent: datetime, notification_ttl_days: int, dry_run_ttl_days: int) -> int:
-    """Epoch seconds after which DynamoDB may delete the record: dry runs go sooner."""
-    days = dry_run_ttl_days if dry_run else notification_ttl_days
-    return int((sent + timedelta(days=days)).timestamp())
+def ttl_for(type_: NotificationType, dry_run: bool, sent: datetime, dry_run_ttl_days: int, months: int) -> int | None:
+    """Epoch seconds after which DynamoDB may delete the record, by mobile-n10n's rules: live breaking news is kept
+    for good (None), a breaking-news dry run `dry_run_ttl_days` days, every other type `months` calendar months."""
+    if type_ is NotificationType.NEWS:
+        return int((sent + timedelta(days=dry_run_ttl_days)).timestamp()) if dry_run else None
+    return int(add_months(sent, months).timestamp())
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` later, on the month's last day when it is shorter (Joda's plusMonths)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
 
 
 QUEUEING_LEASE = timedelta(minutes=2)
@@ -50,14 +62,19 @@ def queueing_lease(now: datetime) -> str:
 
 
 def new_record(
-    request: NotificationRequest, sent: datetime, ttl: int, unqueued: list[int] | None = None, lease: str | None = None
+    request: NotificationRequest,
+    sent: datetime,
+    ttl: int | None,
+    unqueued: list[int] | None = None,
+    lease: str | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> NotificationReport:
     """The initial record: no sender results or received counts yet; for a send, the shards still to queue and the
-    creator's queueing lease."""
+    creator's queueing lease. `payload`: the notification as posted (n10n's shape), else the request's."""
     return NotificationReport(
         id=str(request.id),
         type=request.type,
-        notification=request.payload(),
+        notification=payload if payload is not None else request.payload(),
         sentTime=clock.iso(sent),
         reports=[],
         ttl=ttl,
@@ -290,8 +307,9 @@ def report_row(record: NotificationReport) -> dict[str, Any]:
     recipients = {p: 0 for p in PLATFORMS}
     total_registrations = 0
     for result in record.reports:
-        if result.platformStatistics:
-            recipients[result.platformStatistics.platform] = result.platformStatistics.recipientsCount
+        stats = result.platformStatistics
+        if stats and stats.platform in recipients:
+            recipients[stats.platform] = stats.recipientsCount
         total_registrations = max(total_registrations, result.totalRegistrationCount or 0)
     counts = record.events.platformCounts if record.events else None
     row: dict[str, Any] = {
@@ -301,13 +319,20 @@ def report_row(record: NotificationReport) -> dict[str, Any]:
         "dryRun": record.dry_run,
         "title": record.notification.get("title"),
         "message": record.notification.get("message"),
-        "topics": record.notification.get("topics", []),
+        "topics": _topic_names(record.notification),
         "totalRegistrationCount": total_registrations,
     }
-    row.update({f"recipients_{p}": recipients[p] for p in PLATFORMS})
+    row.update({f"recipients_{COUNT_FIELDS[p]}": recipients[p] for p in PLATFORMS})
     row["received_total"] = counts.total if counts else 0
-    row.update({f"received_{p}": getattr(counts, p) if counts else 0 for p in PLATFORMS})
+    row.update({f"received_{COUNT_FIELDS[p]}": getattr(counts, COUNT_FIELDS[p]) if counts else 0 for p in PLATFORMS})
     return row
+
+
+def _topic_names(notification: dict[str, Any]) -> list[str]:
+    """The topics of a payload of either shape, as `type/name` strings."""
+    if "topics" in notification:
+        return list(notification["topics"])
+    return [f"{t.get('type')}/{t.get('name')}" for t in notification.get("topic", []) if isinstance(t, dict)]
 
 
 def ndjson(records: Iterable[NotificationReport]) -> bytes:

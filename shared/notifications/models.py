@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.push.provider import Platform
 
-PLATFORMS: tuple[Platform, ...] = ("ios", "android", "iosEdition", "androidEdition")
+PLATFORMS: tuple[Platform, ...] = ("ios", "android", "ios-edition", "android-edition")
+COUNT_FIELDS: dict[Platform, str] = {
+    "ios": "ios",
+    "android": "android",
+    "ios-edition": "iosEdition",
+    "android-edition": "androidEdition",
+}
+"""The `events.platformCounts` field (and lake column suffix) of each platform, as mobile-n10n names them."""
+
+ReportPlatform = Literal[
+    "ios", "android", "ios-edition", "android-edition", "newsstand", "android-beta", "windows-mobile"
+]
+"""Every platform a sender result may name: today's four, and those of older mobile-n10n records."""
 
 
 class NotificationType(StrEnum):
-    """The known notification types (a report query without a type reads the by-day index, so it needs no list)."""
+    """mobile-n10n's nine notification types (a report query without a type reads the by-day index)."""
 
     NEWS = "news"
     CONTENT = "content"
+    GOAL = "goal"
+    LIVE_NOTIFICATION = "live-notification"
     FOOTBALL_MATCH_STATUS = "football-match-status"
+    FOOTBALL_PENALTY_SHOOTOUT = "football-penalty-shootout"
+    NEWSSTAND_SHARD = "newsstand-shard"
     EDITIONS = "editions"
+    US_2020_RESULTS = "us-2020-results"
 
 
 class NotificationRequest(BaseModel):
@@ -41,7 +58,7 @@ class NotificationRequest(BaseModel):
 
 
 class PlatformStatistics(BaseModel):
-    platform: Platform
+    platform: ReportPlatform
     recipientsCount: int
 
 
@@ -64,6 +81,15 @@ class PlatformCounts(BaseModel):
 class Events(BaseModel):
     platformCounts: PlatformCounts
 
+    @model_validator(mode="before")
+    @classmethod
+    def _n10n_platform(cls, value: Any) -> Any:
+        """mobile-n10n's event consumer stores the counts under `platform` (total, ios, android): read it as
+        `platformCounts`, the name its API writes."""
+        if isinstance(value, dict) and "platformCounts" not in value and "platform" in value:
+            return {"platformCounts": value["platform"]}
+        return value
+
 
 class NotificationReport(BaseModel):
     """The stored record of one notification: what was sent (`reports`) and what devices said they received."""
@@ -74,7 +100,8 @@ class NotificationReport(BaseModel):
     sentTime: str
     reports: list[SenderResult] = []
     events: Events | None = None
-    ttl: int
+    ttl: int | None = None
+    """Epoch seconds DynamoDB deletes the record after; none for live breaking news (kept for good, as in n10n)."""
     unqueuedShards: list[int] | None = None
     """Registration shards whose send request is not queued yet (a failure or a crash mid-send); a POST of the same
     id queues them."""

@@ -6,13 +6,14 @@ could not be queued stay on the record, so a POST of the same id queues just the
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import clock
 from shared.catalog.notifications import HARVESTER_QUEUE
 from shared.errors import DependencyFailed
-from shared.notifications import logic, registrations, store
+from shared.notifications import logic, payloads, registrations, store
 from shared.notifications.models import (
     PLATFORMS,
     NotificationReport,
@@ -25,18 +26,21 @@ from shared.queue_batches import send_in_batches
 from shared.settings import get_settings
 
 
-def send(request: NotificationRequest, now: datetime) -> SendReply:
-    """Record and queue `request` once; a known id answers `duplicate` and sends nothing, unless some of its send
-    requests were never queued: then this request queues those (`resumed`)."""
+def send(notification: NotificationRequest | Any, now: datetime) -> SendReply:
+    """Record and queue a notification (this platform's shape or mobile-n10n's, stored as posted) once; a known id
+    answers `duplicate` and sends nothing, unless some of its send requests were never queued: then this request
+    queues those (`resumed`)."""
     settings = get_settings()
+    request = payloads.as_request(notification)
     notification_id = str(request.id)
     existing = store.get(notification_id)
     if existing is not None:
         return _resume(existing, now)
-    ttl = logic.ttl_for(request.dryRun, now, settings.notification_ttl_days, settings.dry_run_ttl_days)
+    ttl = logic.ttl_for(request.type, request.dryRun, now, settings.dry_run_ttl_days, settings.notification_ttl_months)
     shards, lease = list(range(settings.harvester_shards)), logic.queueing_lease(now)
+    record = logic.new_record(request, now, ttl, shards, lease, payloads.stored_payload(notification))
     try:
-        store.put_new(logic.new_record(request, now, ttl, shards, lease))
+        store.put_new(record)
     except store.AlreadyRecorded:
         return SendReply(id=notification_id, duplicate=True)
     return _queue(request, shards, lease, now, resumed=False)
@@ -50,7 +54,7 @@ def _resume(record: NotificationReport, now: datetime) -> SendReply:
     if not unqueued or not store.take_over_queueing(record.id, unqueued, lease, expired):
         return SendReply(id=record.id, duplicate=True)
     logger.info("queueing unqueued shards", extra={"notification_id": record.id, "shards": unqueued})
-    return _queue(NotificationRequest.model_validate(record.notification), unqueued, lease, now, resumed=True)
+    return _queue(payloads.as_request(payloads.parse(record.notification)), unqueued, lease, now, resumed=True)
 
 
 def _queue(request: NotificationRequest, shards: list[int], lease: str, now: datetime, resumed: bool) -> SendReply:

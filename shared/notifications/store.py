@@ -137,3 +137,25 @@ class FeedReader:
         self.queries += 1
         self.items_read += int(reply.get("ScannedCount", 0))
         return [_record(item) for item in reply.get("Items", [])], reply.get("LastEvaluatedKey")
+
+
+def scan_page(start_key: dict[str, Any] | None, limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One page of the whole table as plain items (for the one-off migration of mobile-n10n's records only)."""
+    params: dict[str, Any] = {"Limit": limit, "ConsistentRead": True}
+    if start_key:
+        params["ExclusiveStartKey"] = start_key
+    reply = _table().scan(**params)
+    return [from_item(item) for item in reply.get("Items", [])], reply.get("LastEvaluatedKey")
+
+
+def complete_item(notification_id: str, sent_time: str, attributes: dict[str, Any]) -> bool:
+    """SET `attributes` on a record unchanged since it was read (same `sentTime`); False if it is gone or changed."""
+    names = {f"#a{n}": name for n, name in enumerate(attributes)}
+    values = {f":a{n}": value for n, value in enumerate(attributes.values())}
+    return _update_if(
+        notification_id,
+        UpdateExpression="SET " + ", ".join(f"{name} = {value}" for name, value in zip(names, values, strict=True)),
+        ConditionExpression="attribute_exists(id) AND sentTime = :sent",
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues={**values, ":sent": sent_time},
+    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
-Platform = Literal["ios", "android", "iosEdition", "androidEdition"]
+Platform = Literal["ios", "android", "ios-edition", "android-edition"]
+"""Device platforms, named as mobile-n10n names them (reports, registrations, received logs)."""
 
 
 class PushProvider(Protocol):

@@ -11,8 +11,10 @@ from aws_cdk.assertions import Match
 from cdk.analytics import BYTES_SCANNED_CUTOFF
 from shared import catalog
 from shared.catalog.notifications import (
+    API_KEY_AUTHORIZER,
     HARVESTER,
     HARVESTER_QUEUE,
+    N10N_REPORTS_API,
     NOTIFICATIONS_API,
     PUSH_WORKERS,
     RECEIVED_COUNTER,
@@ -128,6 +130,14 @@ def test_each_role_holds_only_what_its_function_uses(synth: Synth) -> None:
     extractor = _actions(_policy_statements(synth, REPORT_EXTRACTOR.name))
     assert "s3:PutObject" in extractor
     assert not any(a.startswith(("athena:", "sqs:", "dynamodb:Put", "dynamodb:Update")) for a in extractor)
+    authorizer = _actions(_policy_statements(synth, API_KEY_AUTHORIZER.name))
+    assert "dynamodb:GetItem" in authorizer
+    assert not any(
+        a.startswith(("dynamodb:Put", "dynamodb:Update", "dynamodb:Delete", "s3:", "sqs:")) for a in authorizer
+    )
+    compat = _actions(_policy_statements(synth, N10N_REPORTS_API.name))
+    assert "dynamodb:Query" in compat
+    assert not any(a.startswith(("dynamodb:Put", "dynamodb:Update", "sqs:")) for a in compat)
     worker = _policy_statements(synth, PUSH_WORKERS["ios"].name)
     assert {"sns:Publish", "sns:CreatePlatformEndpoint", "secretsmanager:GetSecretValue"} <= _actions(worker)
     assert not any(a.startswith(("athena:", "s3:")) for a in _actions(worker))

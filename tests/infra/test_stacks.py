@@ -113,7 +113,7 @@ def json_role(function: dict[str, dict[str, dict[str, list[str]]]]) -> str:
     return str(function["Properties"]["Role"]["Fn::GetAtt"][0])
 
 
-def test_http_api_has_jwt_authorizer_on_every_route_but_the_public_ones(synth: Synth) -> None:
+def test_http_api_has_jwt_authorizer_on_every_route_but_the_public_ones_and_the_api_key_ones(synth: Synth) -> None:
     synth.stateless.has_resource_properties(
         "AWS::ApiGatewayV2::Authorizer",
         {
@@ -127,12 +127,25 @@ def test_http_api_has_jwt_authorizer_on_every_route_but_the_public_ones(synth: S
     public_keys = {key for spec in catalog.FUNCTIONS for key in spec.public_routes}
     assert {"GET /health", "GET /", "GET /assets/{proxy+}"} <= public_keys
     assert {r["Properties"]["RouteKey"] for r in routes.values()} == expected_keys
+    lambda_keys = {key for spec in catalog.FUNCTIONS if spec.authorizer for key in spec.routes}
+    assert lambda_keys == {"GET /notifications", "GET /notifications/{id}"}
     for route in routes.values():
         props = route["Properties"]
         if props["RouteKey"] in public_keys:
             assert props.get("AuthorizationType", "NONE") == "NONE"
+        elif props["RouteKey"] in lambda_keys:
+            assert props["AuthorizationType"] == "CUSTOM"
         else:
             assert props["AuthorizationType"] == "JWT"
+    (authorizer,) = synth.stateless.find_resources(
+        "AWS::ApiGatewayV2::Authorizer", {"Properties": {"AuthorizerType": "REQUEST"}}
+    ).values()
+    props = authorizer["Properties"]
+    assert props["EnableSimpleResponses"] is True
+    assert props["AuthorizerPayloadFormatVersion"] == "2.0"
+    assert props["IdentitySource"] == ["$request.header.Authorization"]
+    assert props.get("AuthorizerResultTtlInSeconds", 0) == 0, "a revoked key must stop working at once"
+    assert "Fnapikeyauthorizer" in json.dumps(props["AuthorizerUri"]), "the catalogued api-key-authorizer"
     synth.stateless.has_resource_properties(
         "AWS::ApiGatewayV2::Stage", {"AccessLogSettings": Match.object_like({"DestinationArn": Match.any_value()})}
     )

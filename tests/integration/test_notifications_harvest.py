@@ -22,7 +22,7 @@ from shared.settings import get_settings
 from tests.support.api_client import ApiClient
 from tests.support.notifications import notification_body, queue_messages
 
-PLATFORM_OF = ("ios", "android", "iosEdition", "androidEdition")
+PLATFORM_OF = ("ios", "android", "ios-edition", "android-edition")
 
 
 @pytest.fixture

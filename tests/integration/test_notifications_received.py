@@ -47,7 +47,7 @@ def test_counts_per_platform_ignoring_comments_and_unknown_ids(clean: LocalRunti
     n = _notification(sent)
     later = sent + timedelta(minutes=2)
     events = [received(n, "ios", later)] * 3 + [received(n, "android", later)] * 2
-    events += [received(n, "iosEdition", later), received(n, "androidEdition", later)]
+    events += [received(n, "ios-edition", later), received(n, "android-edition", later)]
     events += [received(n, "ios", later, provider="comment")] * 4
     events += [received(str(uuid.uuid4()), "ios", later)]
     put_received(events)
@@ -109,7 +109,7 @@ def test_a_rerun_gives_the_same_counts_and_late_events_are_added(clean: LocalRun
 def test_a_backfill_counts_an_older_window(clean: LocalRuntime) -> None:
     sent = NOW - timedelta(days=2)
     n = _notification(sent)
-    put_received([received(n, "androidEdition", sent + timedelta(hours=h)) for h in range(4)])
+    put_received([received(n, "android-edition", sent + timedelta(hours=h)) for h in range(4)])
     _run()
     assert _events(n) is None
     summary = _run({"start": clock.iso(sent - timedelta(hours=1)), "end": clock.iso(sent + timedelta(hours=5))})

@@ -24,7 +24,7 @@ from tests.support.notifications import notification_body, queue_messages
 
 def _devices() -> None:
     registrations.register(
-        [("breaking/uk", f"tok-{n}", ("ios", "android", "iosEdition", "androidEdition")[n % 4]) for n in range(20)]
+        [("breaking/uk", f"tok-{n}", ("ios", "android", "ios-edition", "android-edition")[n % 4]) for n in range(20)]
         + [("breaking/us", f"tok-{n}", "android") for n in range(15, 25)]
     )
 
@@ -38,7 +38,7 @@ def test_a_new_notification_is_recorded_queued_in_shards_and_reported(api: ApiCl
     assert reply.json["queuedSendRequests"] == 16
     assert reply.json["totalRegistrationCount"] == 25  # tokens 15-19 follow both topics: counted once
     by_platform = {s["platform"]: s["recipientsCount"] for s in reply.json["platformStatistics"]}
-    assert by_platform == {"ios": 5, "android": 10, "iosEdition": 5, "androidEdition": 5}
+    assert by_platform == {"ios": 5, "android": 10, "ios-edition": 5, "android-edition": 5}
     messages = queue_messages(HARVESTER_QUEUE)
     assert sorted(m["shard"] for m in messages) == list(range(16))
     assert {m["notificationId"] for m in messages} == {body["id"]}
@@ -49,8 +49,8 @@ def test_a_new_notification_is_recorded_queued_in_shards_and_reported(api: ApiCl
     assert {r.platformStatistics.platform for r in record.reports if r.platformStatistics} == {
         "ios",
         "android",
-        "iosEdition",
-        "androidEdition",
+        "ios-edition",
+        "android-edition",
     }
     assert all(r.totalRegistrationCount == 25 for r in record.reports)
     assert (record.unqueuedShards, record.queueingSince) == (None, None), "every shard queued, the lease released"
@@ -95,16 +95,24 @@ def test_fifty_racing_sends_of_one_id_in_separate_environments_make_one_record(c
     assert len(queue_messages(HARVESTER_QUEUE)) == 16
 
 
-def test_dry_runs_expire_sooner(api: ApiClient) -> None:
+def test_ttls_follow_n10n_live_news_kept_news_dry_runs_7_days_other_types_3_months(api: ApiClient) -> None:
     live, dry = notification_body(), notification_body(dryRun=True)
-    api.post("/api/notifications", live)
-    api.post("/api/notifications", dry)
-    live_record, dry_record = store.get(live["id"]), store.get(dry["id"])
+    content, content_dry = notification_body(type="content"), notification_body(type="content", dryRun=True)
+    for body in (live, dry, content, content_dry):
+        assert api.post("/api/notifications", body).status == 200
+    records = {b["id"]: store.get(b["id"]) for b in (live, dry, content, content_dry)}
+    live_record = records[live["id"]]
     assert live_record is not None
-    assert dry_record is not None
-    for record, days in ((live_record, 90), (dry_record, 7)):
-        sent = datetime.fromisoformat(record.sentTime.replace("Z", "+00:00")).timestamp()
-        assert abs(record.ttl - sent - days * 86400) <= 1
+    assert live_record.ttl is None
+    item = store._table().get_item(Key={"id": live["id"]})["Item"]
+    assert "ttl" not in item, "live breaking news is kept for good: no ttl attribute"
+    for body, expected in ((dry, None), (content, 3), (content_dry, 3)):
+        record = records[body["id"]]
+        assert record is not None
+        assert record.ttl is not None
+        sent = datetime.fromisoformat(record.sentTime.replace("Z", "+00:00"))
+        until = logic.add_months(sent, expected) if expected else sent + timedelta(days=7)
+        assert record.ttl == int(until.timestamp())
 
 
 def test_a_sent_notification_is_reported_and_a_dry_run_only_on_request(api: ApiClient) -> None:

@@ -29,5 +29,5 @@ def test_sends_through_the_platform_application_of_the_secret(clean: LocalRuntim
     endpoints = sns.list_endpoints_by_platform_application(PlatformApplicationArn=ios)["Endpoints"]
     assert [e["Attributes"]["Token"] for e in endpoints] == ["a" * 64]
     assert provider.send("fcm-token", "android", "Title", "Body", {})
-    with pytest.raises(ConfigurationError, match="iosEdition"):
-        provider.send("t", "iosEdition", "Title", "Body", {})
+    with pytest.raises(ConfigurationError, match="ios-edition"):
+        provider.send("t", "ios-edition", "Title", "Body", {})

@@ -139,29 +139,31 @@ def test_a_foreign_cursor_is_refused() -> None:
 
 
 def test_the_count_sql_prunes_by_partition_and_renders_for_athena() -> None:
-    sql, params, scan = count_query(
+    sql, params, scans = count_query(
         datetime(2026, 11, 19, 22, 30, tzinfo=UTC), datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
     )
+    scan = scans["received"]
+    assert scans["n10n_raw"].partitions == scan.partitions
     assert scan.partitions == (
         "date=2026-11-19/hour=22",
         "date=2026-11-19/hour=23",
         "date=2026-11-20/hour=00",
         "date=2026-11-20/hour=01",
     )
+    partitions = ["2026-11-19", "22", "23", "2026-11-20", "00", "01"]
     assert params == [
-        "2026-11-19",
-        "22",
-        "23",
-        "2026-11-20",
-        "00",
-        "01",
+        *partitions,
         "2026-11-19T22:30:00.000Z",
         "2026-11-20T01:00:00.000Z",
-    ]
+        *partitions,
+        "2026-11-19T22:30:00",
+        "2026-11-20T01:00:00",
+    ], "n10n's raw lines carry `datetime` without milliseconds or zone"
     assert "count_if" not in sql
     assert sql.count("?") == len(params)
-    rendered = sql.format(received='"db"."notification_received"')
-    assert "sum(CASE WHEN \"platform\" = 'iosEdition' THEN 1 ELSE 0 END)" in rendered
+    rendered = sql.format(received='"db"."notification_received"', n10n_raw='"db"."n10n_raw_events"')
+    assert "sum(CASE WHEN platform IN ('ios-edition', 'iosEdition') THEN 1 ELSE 0 END) AS iosedition" in rendered
+    assert "id <> 'unknown'" in rendered
     assert [athena_literal(p) for p in params[:2]] == ["'2026-11-19'", "'22'"]
 
 
