@@ -1,4 +1,4 @@
-"""`python -m local run | token | init-defaults | redrive-dlq | capacity`: the local runtime's command line."""
+"""`python -m local run | token | init-defaults | redrive-dlq | capacity | api-key | migrate-n10n`: the command line."""
 
 from __future__ import annotations
 
