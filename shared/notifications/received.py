@@ -55,7 +55,7 @@ def count_received(
     sql, params, scan = count_query(start, end)
     result = (engine or default_engine()).run(sql, params, {"received": scan})
     counts = {
-        str(row["id"]): PlatformCounts(total=int(row["total"] or 0), **{p: int(row[p] or 0) for p in PLATFORMS})
+        str(row["id"]): PlatformCounts(total=int(row["total"] or 0), **{p: int(row[p.lower()] or 0) for p in PLATFORMS})
         for row in result.records()
     }
     return counts, result
