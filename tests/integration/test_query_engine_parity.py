@@ -172,3 +172,11 @@ def test_athena_gets_the_sql_untouched_and_each_value_as_an_execution_parameter(
     ]
     assert execution_parameters == [athena_literal(p) for p in params]
     assert result.records() == [{"id": "n-1", "iosedition": 2}]
+
+
+def test_nulls_sort_last_both_ways_and_text_by_code_point_as_in_trino(clean: LocalRuntime) -> None:
+    values = "(VALUES (1, 'b'), (NULL, 'B'), (2, 'a'), (3, 'é')) AS t(n, s)"
+    engine = DuckDbEngine()
+    assert [r[0] for r in engine.run(f"SELECT n FROM {values} ORDER BY n DESC", [], {}).rows] == [3, 2, 1, None]  # noqa: S608
+    assert [r[0] for r in engine.run(f"SELECT n FROM {values} ORDER BY n", [], {}).rows] == [1, 2, 3, None]  # noqa: S608
+    assert [r[0] for r in engine.run(f"SELECT s FROM {values} ORDER BY s", [], {}).rows] == ["B", "a", "b", "é"]  # noqa: S608

@@ -298,3 +298,12 @@ def test_every_expression_converts_exactly_or_is_refused_with_a_reason(
     assert cron.next_runs(cron.from_eventbridge(converted), zone, moment, RUNS) == cron.next_runs(
         expression, zone, moment, RUNS
     )
+
+
+@pytest.mark.parametrize("expression", ["*/15 * * * *", "45 1 * * *", "0,30 1-2 * * *", "30 1 * * 0"])
+def test_from_inside_the_repeated_autumn_hour_both_skip_what_already_ran(expression: str) -> None:
+    """01:30 EST, the second 01:30 of New York's autumn night: 01:45 already ran as 01:45 EDT, so the next is 02:00."""
+    inside = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    converted = cron.to_eventbridge(expression)
+    assert local_runs(expression, "America/New_York", inside) == eventbridge_runs(converted, "America/New_York", inside)
+    assert local_runs(expression, "America/New_York", inside)[0] >= datetime(2026, 11, 1, 7, 0, tzinfo=UTC)
