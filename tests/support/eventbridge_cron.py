@@ -8,11 +8,10 @@ Fields (EventBridge "Cron expressions reference"): minutes 0-59 `, - * /`; hours
 Forms the reference does not define (`L` in day-of-week, `LW`, `a-b/c`, steps in day-of-week) are refused here, so a
 converter that emits them fails its tests.
 
-Timezone and daylight saving time (EventBridge Scheduler User Guide, "Schedule types", "Daylight saving time"): the
-expression is evaluated on the local wall clock of `ScheduleExpressionTimezone`. "When the time shifts forward in the
-Spring, if a cron expression falls on a non-existent date and time, your schedule invocation is skipped. When the time
-shifts backwards in the Fall, your schedule runs only once and does not repeat its invocation": a local time that
-happens twice runs once, at its first occurrence (PEP 495 `fold=0`).
+Timezone and daylight saving time (EventBridge Scheduler User Guide, "Schedule types", section "Daylight saving
+time"): the expression is evaluated on the local wall clock of `ScheduleExpressionTimezone`. When clocks go forward, an
+invocation whose local date and time does not exist is skipped (not moved to after the jump); when clocks go back, a
+local time that happens twice is invoked once, not repeated: here at its first occurrence (PEP 495 `fold=0`).
 """
 
 from __future__ import annotations
@@ -46,9 +45,9 @@ def values(field: str, low: int, high: int, names: tuple[str, ...] = (), steps: 
             found.update(range(low, high + 1))
         elif "/" in part:
             start, step = part.split("/")
-            if not steps or not step.isdigit() or int(step) == 0 or "-" in start:
-                raise ValueError(f"{part!r}: a step is start/increment, where the field takes one")
-            first = low if start == "*" else _number(start, low, high, names)
+            if not steps or not step.isdigit() or int(step) == 0 or not start.isdigit():
+                raise ValueError(f"{part!r}: a step is start/increment (numbers), where the field takes one")
+            first = _number(start, low, high, names)
             found.update(range(first, high + 1, int(step)))
         elif "-" in part:
             first, last = (_number(p, low, high, names) for p in part.split("-"))

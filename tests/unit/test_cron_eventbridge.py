@@ -231,6 +231,7 @@ def test_the_evaluator_skips_the_spring_gap_and_runs_the_repeated_hour_once() ->
         "cron(0 9 ? * 6L *)",
         "cron(0 9 LW * ? *)",
         "cron(0 9 1-5/2 * ? *)",
+        "cron(*/5 9 * * ? *)",
         "cron(0 9 5-1 * ? *)",
         "cron(0 9 * * ?)",
     ],
