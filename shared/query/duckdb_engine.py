@@ -1,7 +1,12 @@
-"""DuckDB over the lake's objects in S3 (the local AWS): only the scanned partitions' files are listed and fetched."""
+"""DuckDB over the lake's objects in S3 (the local AWS): only the scanned partitions' files are listed and fetched.
+
+It behaves as Athena does where code can see it: output labels come back lower-cased (Trino's rule), parameters are
+`?` only (the `qmark` style `AthenaEngine` passes to pyathena) bound from a sequence, and DATE / TIMESTAMP columns come
+back as `date` / naive `datetime`, the types pyathena's default converter makes of Athena's values."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -14,11 +19,27 @@ from shared.catalog import LakeTable, resource_by_id
 from shared.query.engine import QueryResult, Scan
 from shared.settings import get_settings
 
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
+_OTHER_PARAMETER_STYLES = re.compile(r"\$\d|\$[A-Za-z_]|\?\d|%s|%\(|(?<!:):[A-Za-z_]")
+
+
+def check_parameters(sql: str, params: Sequence[Any]) -> None:
+    """Only what Athena's execution parameters take: one `?` per value of a sequence, no `$1`, `:name` or `%s`."""
+    if isinstance(params, Mapping | str | bytes):
+        raise TypeError("query parameters are a sequence bound to '?' (qmark), as Athena takes them")
+    bare = _QUOTED.sub("''", sql)
+    other = _OTHER_PARAMETER_STYLES.search(bare)
+    if other:
+        raise ValueError(f"parameter style {other.group(0)!r} is not Athena's: use '?' (qmark)")
+    if bare.count("?") != len(params):
+        raise ValueError(f"the query has {bare.count('?')} '?' but {len(params)} parameters")
+
 
 class DuckDbEngine:
     """Downloads the partitions a query may read into a temporary folder and runs the SQL in-process."""
 
     def run(self, sql: str, params: Sequence[Any], scans: Mapping[str, Scan]) -> QueryResult:
+        check_parameters(sql, params)
         with tempfile.TemporaryDirectory(prefix="duckdb-scan-") as workdir:
             connection = duckdb.connect(":memory:")
             try:
@@ -29,7 +50,7 @@ class DuckDbEngine:
                     files_read += len(files)
                     views[name] = self._view(connection, f"scan_{name}", scan.table, files)
                 cursor = connection.execute(sql.format(**views), list(params))
-                columns = [d[0] for d in cursor.description or []]
+                columns = [d[0].lower() for d in cursor.description or []]
                 rows = cursor.fetchall()
             finally:
                 connection.close()

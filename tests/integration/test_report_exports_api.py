@@ -146,6 +146,7 @@ def test_read_replace_toggle_run_and_delete_a_schedule(lake: LocalRuntime, api: 
     [
         ({"cron_expression": "61 9 * * 1"}, "cron_expression"),
         ({"cron_expression": "*/5 * * * *"}, "cron_expression"),
+        ({"cron_expression": "0 9 * * 5L"}, "cron_expression: cron '0 9 * * 5L' cannot be scheduled in AWS"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"format": "docx"}, "format"),
         ({"delivery_method": "pigeon"}, "delivery_method"),

@@ -92,12 +92,49 @@ def test_the_owner_is_always_the_caller(alice: ApiClient) -> None:
         ({"cron": "*/5 * * * *"}, "at most every 15 minutes"),
         ({"cron": "0 25 * * *"}, "is not valid"),
         ({"cron": "0 9 * *"}, "give five"),
+        ({"cron": "0 9 * * 5L"}, "cannot be scheduled in AWS: EventBridge Scheduler has no 'last Friday of the month'"),
+        ({"cron": "0 9 * * 1#1,5#3"}, "the Nth weekday of the month) must stand alone"),
+        ({"cron": "0 9 LW * *"}, "no 'last weekday of the month' (LW); use L for the last day"),
+        ({"cron": "0 9 1,L * *"}, "'L' (the last day of the month) must stand alone"),
     ],
 )
 def test_bad_schedules_are_a_400_with_a_message(alice: ApiClient, schedule: dict[str, str], message: str) -> None:
     reply = alice.post("/api/subscriptions", {"filters": {"trialId": TRIAL}, "schedule": schedule})
     assert reply.status == 400, reply.body
     assert message in reply.json["message"]
+
+
+@pytest.mark.parametrize(
+    ("cron", "eventbridge"),
+    [
+        ("0 9 * * 5#2", "cron(0 9 ? * 6#2 *)"),
+        ("0 9 * * 7", "cron(0 9 ? * 1 *)"),
+        ("0 9 * * */2", "cron(0 9 ? * 1,3,5,7 *)"),
+        ("0 9 * * 5-7", "cron(0 9 ? * 1,6,7 *)"),
+        ("0 9 * JAN,JUL SAT", "cron(0 9 ? 1,7 7 *)"),
+    ],
+)
+def test_the_schedule_keeps_the_same_days_in_eventbridge(alice: ApiClient, cron: str, eventbridge: str) -> None:
+    reply = alice.post(
+        "/api/subscriptions",
+        {"filters": {"trialId": TRIAL}, "schedule": {"cron": cron, "timezone": "Australia/Sydney"}},
+    )
+    assert reply.status == 201, reply.body
+    schedule = describe_schedule(reply.json["subscriptionId"])
+    assert schedule is not None
+    assert (schedule["ScheduleExpression"], schedule["ScheduleExpressionTimezone"]) == (eventbridge, "Australia/Sydney")
+
+
+def test_a_refused_pattern_leaves_no_subscription_or_schedule(alice: ApiClient) -> None:
+    refused = alice.post("/api/subscriptions", {"filters": {"trialId": TRIAL}, "schedule": {"cron": "0 9 * * 5L"}})
+    assert refused.status == 400
+    assert "choose the Nth Friday with '#' instead (e.g. 5#4 for the fourth)" in refused.json["message"]
+    assert alice.get("/api/subscriptions").json["items"] == []
+    created = alice.post("/api/subscriptions", {"filters": {"trialId": TRIAL}}).json["subscriptionId"]
+    patched = alice.patch(f"/api/subscriptions/{created}", {"schedule": {"cron": "0 9 LW * *"}})
+    assert patched.status == 400
+    assert "last weekday of the month" in patched.json["message"]
+    assert describe_schedule(created)["ScheduleExpression"] == "cron(0 9 ? * 2 *)"  # type: ignore[index]
 
 
 def test_bad_channels_and_formats_are_refused(alice: ApiClient) -> None:
