@@ -131,8 +131,8 @@ def test_the_corpus_reaches_every_operator_aggregation_and_granularity() -> None
     ],
 )
 def test_the_received_count_query_is_athena_sql(start: datetime, end: datetime) -> None:
-    sql, params, _ = count_query(start, end)
-    tree = check_athena_sql(athena_text(sql, "received"))
+    sql, params, scans = count_query(start, end)
+    tree = check_athena_sql(athena_text(sql, *scans))
     assert len(list(tree.find_all(exp.Placeholder))) == len(params)
 
 
