@@ -53,8 +53,8 @@ def test_both_crons_are_scheduled_and_the_counter_runs_alone(synth: Synth) -> No
     _, counter = _function(synth, RECEIVED_COUNTER.name)
     assert counter["Properties"]["ReservedConcurrentExecutions"] == 1
     env = counter["Properties"]["Environment"]["Variables"]
-    assert env["GLUE_DATABASE"] == "report_platform_prod"
-    assert env["ATHENA_WORKGROUP"] == "report-platform-prod"
+    assert env["GLUE_DATABASE"] == "rp_dev_report_platform"
+    assert env["ATHENA_WORKGROUP"] == "rp-dev-report-platform"
     assert "QUERY_ENGINE" not in env  # athena is the default
 
 
