@@ -50,6 +50,12 @@ class StatelessStack(Stack):
             storage.queues[ASYNC_FAILURES.id].metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
             "A cron or rule-invoked function failed after Lambda's retries: its event and error are in async-failures",
         )
+        if directory is not None:
+            self.monitoring.alarm_on(
+                "errors-pre-token-generation",
+                directory.trigger.metric_errors(period=Duration.minutes(5)),
+                "The user pool's pre-token-generation trigger failed: sign-ins are refused",
+            )
         self._acknowledge()
 
     def _acknowledge(self) -> None:

@@ -3,7 +3,7 @@ catalogued keys that seal fields inside items."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, aws_dynamodb, aws_kms, aws_s3, aws_sqs
+from aws_cdk import Duration, RemovalPolicy, aws_dynamodb, aws_iam, aws_kms, aws_s3, aws_sqs
 from constructs import Construct
 
 from cdk.config import DeployConfig
@@ -22,6 +22,8 @@ class StorageConstruct(Construct):
     def __init__(self, scope: Construct, construct_id: str, config: DeployConfig) -> None:
         super().__init__(scope, construct_id)
         self.config = config
+        self.vended_logs_prefix = f"/aws/vendedlogs/states/{config.name('')}"
+        """Log groups under this prefix may be encrypted with the data key (the state machine's: execution data)."""
         self.key = aws_kms.Key(
             self,
             "DataKey",
@@ -37,8 +39,29 @@ class StorageConstruct(Construct):
             enforce_ssl=True,
             object_ownership=aws_s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             bucket_name=config.bucket_name("access-logs"),
-            lifecycle_rules=[aws_s3.LifecycleRule(expiration=Duration.days(90))],
+            versioned=True,
+            lifecycle_rules=[
+                aws_s3.LifecycleRule(
+                    expiration=Duration.days(90),
+                    noncurrent_version_expiration=Duration.days(NONCURRENT_VERSION_DAYS),
+                )
+            ],
             removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.key.add_to_resource_policy(
+            aws_iam.PolicyStatement(
+                sid="VendedLogsOfThisStage",
+                principals=[aws_iam.ServicePrincipal(f"logs.{config.region}.amazonaws.com")],
+                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources=["*"],
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": (
+                            f"arn:aws:logs:{config.region}:{config.account}:log-group:{self.vended_logs_prefix}*"
+                        )
+                    }
+                },
+            )
         )
         self.keys = {
             k.id: aws_kms.Key(

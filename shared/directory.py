@@ -128,6 +128,11 @@ class Directory:
             AuthFlow="ADMIN_USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": user_id, "PASSWORD": password},
         )
+        if "AuthenticationResult" not in reply:
+            raise InvalidInput(
+                f"Cognito asks {user_id!r} for {reply.get('ChallengeName', 'another step')} first: sign in once "
+                "through a Cognito client to set a password, or add the user with --password"
+            )
         token: str = reply["AuthenticationResult"]["IdToken"]
         return token
 

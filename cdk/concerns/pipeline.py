@@ -31,7 +31,8 @@ class PipelineConstruct(Construct):
         logs = aws_logs.LogGroup(
             self,
             "Logs",
-            log_group_name=f"/aws/vendedlogs/states/{config.name('report-pipeline')}",
+            log_group_name=f"{storage.vended_logs_prefix}report-pipeline",
+            encryption_key=storage.key,  # execution data holds recipients' addresses
             retention=aws_logs.RetentionDays.THREE_MONTHS,
             removal_policy=RemovalPolicy.DESTROY,
         )

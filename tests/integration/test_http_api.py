@@ -6,7 +6,6 @@ from datetime import timedelta
 from local.auth import mint_token
 from local.http_adapter import LocalHttpApi
 from local.runtime import LocalRuntime
-from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
 
 

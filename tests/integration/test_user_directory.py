@@ -26,10 +26,8 @@ def directory(clean: LocalRuntime) -> Directory:
 def test_user_add_puts_a_tenant_user_with_role_and_email_in_the_running_twin(
     directory: Directory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(
-        ["user", "add", "--tenant", "acme", "--email", "lead@acme.test", "--role", "admin", "--name", "Lead"]
-        + ["--user-id", "123456", "--password", "Long-enough-1!"]
-    )
+    options = ["--tenant", "acme", "--email", "lead@acme.test", "--role", "admin", "--name", "Lead"]
+    code = main(["user", "add", *options, "--user-id", "123456", "--password", "Long-enough-1!"])
     assert code == 0
     assert "added 123456 <lead@acme.test> to tenant acme as admin" in capsys.readouterr().out
     user = directory.find("acme", "123456")
@@ -73,7 +71,9 @@ def test_a_user_unknown_to_the_directory_is_a_400_that_says_so(
     assert caller.get("/api/subscriptions").json["items"] == []
 
 
-def test_the_pre_token_trigger_adds_tenant_and_known_roles_and_refuses_a_user_without_tenant(clean: LocalRuntime) -> None:
+def test_the_pre_token_trigger_adds_tenant_and_known_roles_and_refuses_a_user_without_tenant(
+    clean: LocalRuntime,
+) -> None:
     event = {
         "triggerSource": "TokenGeneration_Authentication",
         "request": {"userAttributes": {"sub": "s-1", "custom:tenant": "acme", "custom:roles": "admin,root user"}},
