@@ -34,6 +34,9 @@ def _run(args: argparse.Namespace) -> int:
     token = mint_token(args.tenant, "demo-admin", ["admin"], email="admin@example.com")
     print(f"local AWS at {runtime.aws.endpoint}", flush=True)
     print(f"admin token for tenant {args.tenant}: {token}", flush=True)
+    if not args.no_demo and args.tenant == "acme":
+        seed_user = mint_token("acme", "123456", ["user"])
+        print(f"seed 001's user 123456 (no email in the token; the directory has it): {seed_user}", flush=True)
     print(f"dashboard: {runtime.url}/?token={token}", flush=True)
     print(f"ready: {runtime.url}", flush=True)
     stopping.wait()
