@@ -20,13 +20,10 @@ def local_target(api_url: str) -> SmokeTarget:
     """The running twin: users in moto's Cognito; sign-in is what the pre-token trigger would put in the token."""
     from local.auth import mint_token
     from shared.catalog.platform import USERS
-    from shared.directory import Directory
+    from shared.directory import Directory, DirectoryUser
     from shared.settings import get_settings
 
-    def sign_in(user: object, password: str) -> str:
-        from shared.directory import DirectoryUser
-
-        assert isinstance(user, DirectoryUser)
+    def sign_in(user: DirectoryUser, password: str) -> str:
         return mint_token(user.tenant, user.userId, list(user.roles))
 
     return SmokeTarget(api_url, Directory(get_settings().name_of(USERS)), sign_in, LOCAL_RECIPIENT)
