@@ -3,11 +3,14 @@ carries no email (seed 001's own body), unknown users refused with a 400, and th
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from local import lambdas
 from local.__main__ import main
 from local.runtime import LocalRuntime
+from local.users_demo import DEMO_USERS, load_users
 from shared.catalog.platform import PRE_TOKEN_GENERATION, USERS
 from shared.directory import Directory
 from shared.settings import get_settings
@@ -86,3 +89,16 @@ def test_the_pre_token_trigger_adds_tenant_and_known_roles_and_refuses_a_user_wi
 
     with pytest.raises(Exception, match="belongs to no tenant"):
         lambdas.invoke(PRE_TOKEN_GENERATION.name, {"request": {"userAttributes": {"sub": "s-2"}}, "response": {}})
+
+
+def test_make_run_seeds_the_demo_users_seed_001s_included(directory: Directory) -> None:
+    summary = load_users(io.StringIO())
+
+    assert summary.startswith(f"{len(DEMO_USERS)} users in tenants acme, globex")
+    seed_user = directory.find("acme", "123456")
+    assert seed_user is not None
+    assert seed_user.email == "trial.lead@example.com"
+    admin = directory.find("acme", "demo-admin")
+    assert admin is not None
+    assert admin.roles == ("admin",)
+    assert directory.find("acme", "bob") is None, "bob is globex's"
