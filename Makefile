@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dashboard chromium run test test-fast lint synth bench deploy clean
+.PHONY: install dashboard chromium checkov run test test-fast lint synth bench deploy smoke clean
 
 $(STAMP): requirements-dev.txt layers/dependencies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,22 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
+## checkov: the IaC scanner, in its own venv (it pins an older boto3 than the project's); the infra tests run it.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+$(CHECKOV_STAMP): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -qq -r requirements-checkov.txt
+	touch $(CHECKOV_STAMP)
+
+checkov: $(CHECKOV_STAMP)
+
 ## run: the whole system locally (local AWS, HTTP API, dashboard, crons), seeded with demo data. PORT=8000 by default.
 run: install dashboard
 	$(PY) -m local run
 
 ## test: unit, integration (handlers against the local AWS), infra (synth, cfn-lint, cdk-nag) and e2e tests.
-test: install dashboard chromium
+test: install dashboard chromium checkov
 	$(PY) -m pytest
 
 ## lint: ruff and mypy.
@@ -53,16 +63,23 @@ lint: install
 	$(VENV)/bin/mypy
 
 ## synth: synthesise both stacks into cdk.out (bundles the Lambda assets without Docker; no AWS account needed).
+## SYNTH_ONLY=1 lets a missing senderEmail be a placeholder, for reading templates; a deploy never does.
 synth: install dashboard
-	$(PY) app.py
+	SYNTH_ONLY=1 $(PY) app.py
 
 ## bench: every benchmark script; each prints its figures as ratios against a baseline run in the same process.
 bench: install
 	@set -e; for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script; done
 
-## deploy: deploy both stacks to the AWS account of your current credentials.
+## deploy: check the settings (refuses missing or placeholder ones before any change), bootstrap the account and
+## region when CDK's bootstrap is absent, deploy both stacks. CONTEXT="senderEmail=reports@my.domain stage=prod".
 deploy: install dashboard
-	npx --yes aws-cdk@2 deploy --all
+	$(PY) -m cdk.deploy $(foreach c,$(CONTEXT),-c $(c))
+
+## smoke: the end-to-end smoke suite; against a deployed stage with STACKS="rp-dev-stateful rp-dev-stateless"
+## EMAIL=you@your.domain (or STACKS=outputs.json from cdk --outputs-file), else against the local twin it starts.
+smoke: install dashboard
+	$(PY) -m tests.smoke $(foreach s,$(STACKS),--stack $(s)) $(if $(EMAIL),--email $(EMAIL))
 
 clean:
-	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache dashboard/dist tests/e2e/artifacts
+	rm -rf cdk.out .local $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache dashboard/dist tests/e2e/artifacts

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
-from cdk.config import DeployConfig
+from cdk.config import DeployConfig, DeployConfigError
 from cdk.stateful import StatefulStack
 from cdk.stateless import StatelessStack
 
@@ -17,16 +18,30 @@ FEATURE_FLAGS: dict[str, object] = {
 }
 
 
-def build_app(context: dict[str, object] | None = None, outdir: str | None = None) -> cdk.App:
+def build_app(context: dict[str, object] | None = None, outdir: str | None = None, strict: bool = False) -> cdk.App:
+    """Both stacks; `strict` (every deploy: `cdk.json`'s app command) refuses missing and placeholder settings."""
     app = cdk.App(context={**FEATURE_FLAGS, **(context or {})}, outdir=outdir)
-    config = DeployConfig.from_context(app.node)
+    config = DeployConfig.from_context(app.node, strict=strict)
     env = cdk.Environment(account=config.account, region=config.region)
-    stateful = StatefulStack(app, "ReportPlatformStateful", config, env=env)
-    StatelessStack(app, "ReportPlatformStateless", stateful.storage, config, stateful.analytics, env=env)
+    stateful = StatefulStack(app, "ReportPlatformStateful", config, env=env, stack_name=config.stack_name("stateful"))
+    StatelessStack(
+        app,
+        "ReportPlatformStateless",
+        stateful.storage,
+        config,
+        stateful.analytics,
+        directory=stateful.directory,
+        env=env,
+        stack_name=config.stack_name("stateless"),
+    )
     cdk.Tags.of(app).add("project", "report-platform")
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))  # type: ignore[arg-type]
     return app
 
 
 if __name__ == "__main__":
-    build_app(outdir=None if os.environ.get("CDK_OUTDIR") else "cdk.out").synth()
+    try:
+        strict = os.environ.get("SYNTH_ONLY") != "1"
+        build_app(outdir=None if os.environ.get("CDK_OUTDIR") else "cdk.out", strict=strict).synth()
+    except DeployConfigError as error:
+        sys.exit(str(error))

@@ -42,8 +42,8 @@ class AnalyticsConstruct(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.storage = storage
-        self.database_name = f"report_platform_{stage}".replace("-", "_").lower()
-        self.workgroup_name = f"report-platform-{stage}"
+        self.database_name = f"rp_{stage}_report_platform"
+        self.workgroup_name = f"rp-{stage}-report-platform"
         self.database = aws_glue.CfnDatabase(
             self,
             "Database",

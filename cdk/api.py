@@ -9,6 +9,7 @@ from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
 from cdk.config import DeployConfig
+from cdk.directory import DirectoryConstruct
 from shared import catalog
 
 _METHODS = {m.value: m for m in aws_apigatewayv2.HttpMethod}
@@ -32,17 +33,28 @@ class _AccessLogSettings:
 
 class ApiConstruct(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, functions: dict[str, aws_lambda.Function], config: DeployConfig
+        self,
+        scope: Construct,
+        construct_id: str,
+        functions: dict[str, aws_lambda.Function],
+        config: DeployConfig,
+        directory: DirectoryConstruct | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        if directory is not None:
+            issuer, audience = directory.issuer, [directory.client.user_pool_client_id]
+        else:
+            assert config.jwt_issuer, "an outside issuer, or the platform's user pool"
+            issuer, audience = config.jwt_issuer, list(config.jwt_audience)
         self.authorizer = HttpJwtAuthorizer(
-            "Jwt",
-            config.jwt_issuer,
-            jwt_audience=list(config.jwt_audience),
-            identity_source=["$request.header.Authorization"],
+            "Jwt", issuer, jwt_audience=audience, identity_source=["$request.header.Authorization"]
         )
         access_logs = aws_logs.LogGroup(
-            self, "AccessLogs", retention=aws_logs.RetentionDays.THREE_MONTHS, removal_policy=RemovalPolicy.DESTROY
+            self,
+            "AccessLogs",
+            log_group_name=f"/aws/vendedlogs/apigateway/{config.name('http-api')}",
+            retention=aws_logs.RetentionDays.THREE_MONTHS,
+            removal_policy=RemovalPolicy.DESTROY,
         )
         self.http_api = aws_apigatewayv2.HttpApi(
             self,

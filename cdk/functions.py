@@ -7,6 +7,7 @@ from constructs import Construct
 
 from cdk import bundling
 from cdk.config import DeployConfig
+from cdk.directory import DirectoryConstruct
 from cdk.nag import acknowledge, acknowledge_grant_actions, imported_name
 from cdk.storage import StorageConstruct
 from shared import catalog
@@ -15,9 +16,18 @@ RUNTIME = aws_lambda.Runtime.PYTHON_3_12
 
 
 class FunctionsConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, storage: StorageConstruct, config: DeployConfig) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        storage: StorageConstruct,
+        config: DeployConfig,
+        directory: DirectoryConstruct | None = None,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.storage = storage
+        self.directory = directory
+        self.config = config
         self.code = bundling.code_asset()
         self.dependencies = aws_lambda.LayerVersion(
             self,
@@ -35,18 +45,21 @@ class FunctionsConstruct(Construct):
         }
         self.functions: dict[str, aws_lambda.Function] = {}
         for spec in catalog.FUNCTIONS:
-            self.functions[spec.name] = self._function(spec)
+            if spec.kind != "user-pool-trigger":  # built beside its user pool (cdk/directory.py)
+                self.functions[spec.name] = self._function(spec)
 
     def _function(self, spec: catalog.Function) -> aws_lambda.Function:
         log_group = aws_logs.LogGroup(
             self,
             f"Logs-{spec.name}",
+            log_group_name=f"/aws/lambda/{self.config.name(spec.name)}",
             retention=aws_logs.RetentionDays.ONE_MONTH,
             removal_policy=RemovalPolicy.DESTROY,
         )
         function = aws_lambda.Function(
             self,
             f"Fn-{spec.name}",
+            function_name=self.config.name(spec.name),
             description=spec.description,
             runtime=RUNTIME,
             architecture=aws_lambda.Architecture.X86_64,
@@ -79,6 +92,11 @@ class FunctionsConstruct(Construct):
             {"send": dlq.grant_send_messages, "consume": dlq.grant_consume_messages}[grant.access](function)
             return
         spec = catalog.resource_by_id(grant.resource)
+        if isinstance(spec, catalog.UserDirectory):
+            if self.directory is not None:  # an outside issuer: no directory, recipients come from tokens only
+                function.add_environment(spec.env_var, self.directory.user_pool.user_pool_id)
+                self.directory.grant_read(function)
+            return
         if isinstance(spec, catalog.Table):
             table = storage.tables[spec.id]
             function.add_environment(spec.env_var, table.table_name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack
+from aws_cdk import Duration, Stack
 from constructs import Construct
 
 from cdk.analytics import AnalyticsConstruct
@@ -13,12 +13,14 @@ from cdk.concerns.pipeline import PipelineConstruct
 from cdk.concerns.push import PushAccess
 from cdk.concerns.reports import ReportsConstruct
 from cdk.config import DeployConfig
+from cdk.directory import DirectoryConstruct
 from cdk.functions import FunctionsConstruct
 from cdk.monitoring import MonitoringConstruct
 from cdk.nag import acknowledge
 from cdk.platform import Platform
 from cdk.storage import StorageConstruct
 from cdk.triggers import TriggersConstruct
+from shared.catalog.platform import ASYNC_FAILURES
 
 
 class StatelessStack(Stack):
@@ -29,12 +31,13 @@ class StatelessStack(Stack):
         storage: StorageConstruct,
         config: DeployConfig,
         analytics: AnalyticsConstruct,
+        directory: DirectoryConstruct | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        self.lambdas = FunctionsConstruct(self, "Functions", storage, config)
+        self.lambdas = FunctionsConstruct(self, "Functions", storage, config, directory)
         functions = self.lambdas.functions
-        self.api = ApiConstruct(self, "Api", functions, config)
+        self.api = ApiConstruct(self, "Api", functions, config, directory)
         self.triggers = TriggersConstruct(self, "Triggers", functions, storage)
         self.monitoring = MonitoringConstruct(self, "Monitoring", functions, storage, config)
         platform = Platform(config, storage, functions, self.api, self.monitoring, analytics, PushAccess(self, "Push"))
@@ -42,6 +45,17 @@ class StatelessStack(Stack):
         self.pipeline = PipelineConstruct(self, "Pipeline", platform)
         self.reports = ReportsConstruct(self, "Reports", platform)
         self.delivery = DeliveryConstruct(self, "Delivery", platform)
+        self.monitoring.alarm_on(
+            "async-failures",
+            storage.queues[ASYNC_FAILURES.id].metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
+            "A cron or rule-invoked function failed after Lambda's retries: its event and error are in async-failures",
+        )
+        if directory is not None:
+            self.monitoring.alarm_on(
+                "errors-pre-token-generation",
+                directory.trigger.metric_errors(period=Duration.minutes(5)),
+                "The user pool's pre-token-generation trigger failed: sign-ins are refused",
+            )
         self._acknowledge()
 
     def _acknowledge(self) -> None:
@@ -64,5 +78,6 @@ class StatelessStack(Stack):
             acknowledge(
                 route,
                 "AwsSolutions-APIG4",
-                "An open route: a liveness check (GET /health, GET /healthcheck) or the dashboard page; no data.",
+                "Public by design, none returns data: the liveness checks (GET /health, GET /healthcheck), the dashboard "
+                "page and its assets, the OpenAPI document and its Swagger UI (every data route keeps its authorizer).",
             )

@@ -3,11 +3,14 @@ catalogued keys that seal fields inside items."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, aws_dynamodb, aws_kms, aws_s3, aws_sqs
+from aws_cdk import Duration, RemovalPolicy, aws_dynamodb, aws_iam, aws_kms, aws_s3, aws_sqs
 from constructs import Construct
 
+from cdk.config import DeployConfig
 from shared import catalog
 
+NONCURRENT_VERSION_DAYS = 30
+"""An overwritten or deleted object (a report, a lake file) can be restored for this long."""
 _ATTR = {"S": aws_dynamodb.AttributeType.STRING, "N": aws_dynamodb.AttributeType.NUMBER}
 
 
@@ -16,8 +19,11 @@ def _attribute(key: catalog.Key) -> aws_dynamodb.Attribute:
 
 
 class StorageConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, config: DeployConfig) -> None:
         super().__init__(scope, construct_id)
+        self.config = config
+        self.vended_logs_prefix = f"/aws/vendedlogs/states/{config.name('')}"
+        """Log groups under this prefix may be encrypted with the data key (the state machine's: execution data)."""
         self.key = aws_kms.Key(
             self,
             "DataKey",
@@ -32,8 +38,30 @@ class StorageConstruct(Construct):
             block_public_access=aws_s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             object_ownership=aws_s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[aws_s3.LifecycleRule(expiration=Duration.days(90))],
+            bucket_name=config.bucket_name("access-logs"),
+            versioned=True,
+            lifecycle_rules=[
+                aws_s3.LifecycleRule(
+                    expiration=Duration.days(90),
+                    noncurrent_version_expiration=Duration.days(NONCURRENT_VERSION_DAYS),
+                )
+            ],
             removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.key.add_to_resource_policy(
+            aws_iam.PolicyStatement(
+                sid="VendedLogsOfThisStage",
+                principals=[aws_iam.ServicePrincipal(f"logs.{config.region}.amazonaws.com")],
+                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                resources=["*"],
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": (
+                            f"arn:aws:logs:{config.region}:{config.account}:log-group:{self.vended_logs_prefix}*"
+                        )
+                    }
+                },
+            )
         )
         self.keys = {
             k.id: aws_kms.Key(
@@ -56,6 +84,7 @@ class StorageConstruct(Construct):
         table = aws_dynamodb.Table(
             self,
             f"Table-{spec.id}",
+            table_name=self.config.name(spec.id),
             partition_key=_attribute(spec.partition_key),
             sort_key=_attribute(spec.sort_key) if spec.sort_key else None,
             billing_mode=aws_dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -81,6 +110,8 @@ class StorageConstruct(Construct):
         return aws_s3.Bucket(
             self,
             f"Bucket-{spec.id}",
+            bucket_name=self.config.bucket_name(spec.id),
+            versioned=True,
             encryption=aws_s3.BucketEncryption.KMS,
             encryption_key=self.key,
             bucket_key_enabled=True,
@@ -89,14 +120,20 @@ class StorageConstruct(Construct):
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix=f"{spec.id}/",
             lifecycle_rules=[
+                *(
+                    aws_s3.LifecycleRule(
+                        id=f"expire-{expiry.prefix.strip('/') or 'all'}",
+                        prefix=expiry.prefix or None,
+                        expiration=Duration.days(expiry.days),
+                    )
+                    for expiry in spec.expiries
+                ),
                 aws_s3.LifecycleRule(
-                    id=f"expire-{expiry.prefix.strip('/') or 'all'}",
-                    prefix=expiry.prefix or None,
-                    expiration=Duration.days(expiry.days),
-                )
-                for expiry in spec.expiries
-            ]
-            or None,
+                    id="expire-noncurrent-versions",
+                    noncurrent_version_expiration=Duration.days(NONCURRENT_VERSION_DAYS),
+                    expired_object_delete_marker=True,
+                ),
+            ],
             cors=[
                 aws_s3.CorsRule(
                     allowed_methods=[aws_s3.HttpMethods.GET, aws_s3.HttpMethods.HEAD],
@@ -116,6 +153,8 @@ class StorageConstruct(Construct):
             dlq = aws_sqs.Queue(
                 self,
                 f"Queue-{spec.id}-dlq",
+                queue_name=self.config.name(f"{spec.id}-dlq"),
+                removal_policy=RemovalPolicy.RETAIN,
                 encryption=aws_sqs.QueueEncryption.KMS,
                 encryption_master_key=self.key,
                 enforce_ssl=True,
@@ -126,6 +165,8 @@ class StorageConstruct(Construct):
         self.queues[spec.id] = aws_sqs.Queue(
             self,
             f"Queue-{spec.id}",
+            queue_name=self.config.name(spec.id),
+            removal_policy=RemovalPolicy.RETAIN,
             encryption=aws_sqs.QueueEncryption.KMS,
             encryption_master_key=self.key,
             enforce_ssl=True,

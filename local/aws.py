@@ -25,6 +25,13 @@ SETTLE_SECONDS = 60.0
 """How long a reset waits for running executions before stopping them."""
 
 
+class _UnimplementedActionNoise(logging.Filter):
+    """moto answers an action it lacks with an error the caller handles (a documented fallback): no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "has not been implemented" not in record.getMessage()
+
+
 class LocalAws:
     """One moto server for this process. Lambda invocations it receives run the catalogued handlers in-process."""
 
@@ -34,6 +41,7 @@ class LocalAws:
 
     def start(self) -> LocalAws:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        logging.getLogger("werkzeug").addFilter(_UnimplementedActionNoise())
         LambdaSimpleBackend.invoke = lambdas.moto_invoke  # type: ignore[method-assign]
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()

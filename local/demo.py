@@ -10,11 +10,13 @@ from local.delivery_demo import load_demo_deliveries
 from local.demo_trials import load_trials
 from local.notifications_demo import load_notifications
 from local.progress import Steps
+from local.users_demo import load_users
 
 DemoLoader = Callable[[TextIO], str]
 """Loads one kind of demo data into the local AWS, printing progress to the stream; returns a one-line summary."""
 
 LOADERS: list[tuple[str, DemoLoader]] = [
+    ("users (the directory)", load_users),
     ("notification reports", load_notifications),
     ("analytics", load_analytics),
     ("clinical trials and report subscriptions", load_trials),

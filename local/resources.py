@@ -18,6 +18,8 @@ PREFIX = "rp-local"
 LAMBDA_ROLE = "rp-local-lambda"
 STATES_ROLE = "rp-local-states"
 SCHEDULER_ROLE = "rp-local-scheduler"
+USER_POOL_CLIENT_ID = "USER_POOL_CLIENT_ID"
+"""The local user pool's app client (for the CLI and the smoke suite; no function reads it)."""
 
 
 def physical_name(resource_id: str) -> str:
@@ -155,6 +157,26 @@ def create_functions() -> dict[str, str]:
     return arns
 
 
+def create_directory(directory: catalog.UserDirectory) -> dict[str, str]:
+    """The user pool (moto's Cognito) with the attributes the deployed pool has, and its dashboard app client."""
+    idp = client("cognito-idp")
+    custom = [a.removeprefix("custom:") for a in (directory.tenant_attribute, directory.roles_attribute)]
+    pool_id: str = idp.create_user_pool(
+        PoolName=physical_name(directory.id),
+        AliasAttributes=["email"],
+        Schema=[
+            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+            *({"Name": name, "AttributeDataType": "String", "Mutable": True} for name in custom),
+        ],
+    )["UserPool"]["Id"]
+    client_id: str = idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=physical_name("dashboard"),
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    return {directory.env_var: pool_id, USER_POOL_CLIENT_ID: client_id}
+
+
 def verify_sender() -> None:
     client("ses").verify_email_identity(EmailAddress=get_settings().sender_email)
 
@@ -172,6 +194,8 @@ def create_all() -> dict[str, str]:
         env.update(create_queue(queue))
     for key in catalog.KEYS:
         env[key.env_var] = create_key(key)
+    for directory in catalog.DIRECTORIES:
+        env.update(create_directory(directory))
     os.environ.update(env)
     reset_settings()
     arns = create_functions()

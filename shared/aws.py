@@ -12,18 +12,20 @@ import boto3
 from botocore.config import Config
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
+_SERVICE_CONFIG = {"s3": _CONFIG.merge(Config(signature_version="s3v4"))}
+"""S3 presigns SigV4 always: botocore would make SigV2 URLs in us-east-1, which S3 refuses for SSE-KMS objects."""
 
 
 @cache
 def client(service: str) -> Any:
     """A boto3 client for `service`, shared by every caller in this process."""
-    return boto3.session.Session().client(service, config=_CONFIG)
+    return boto3.session.Session().client(service, config=_SERVICE_CONFIG.get(service, _CONFIG))
 
 
 @cache
 def resource(service: str) -> Any:
     """A boto3 resource (DynamoDB tables, S3 buckets), shared likewise."""
-    return boto3.session.Session().resource(service, config=_CONFIG)
+    return boto3.session.Session().resource(service, config=_SERVICE_CONFIG.get(service, _CONFIG))
 
 
 def reset_clients() -> None:

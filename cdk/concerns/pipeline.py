@@ -18,9 +18,6 @@ from shared.catalog.pipeline import (
     SCHEDULING_APIS,
 )
 from shared.pipeline import definition
-from shared.settings import Settings
-
-SCHEDULE_GROUP = Settings().schedule_group
 
 
 class PipelineConstruct(Construct):
@@ -29,12 +26,20 @@ class PipelineConstruct(Construct):
         self.platform = platform
         functions, storage = platform.functions, platform.storage
         stack = Stack.of(self)
+        config = platform.config
+        schedule_group = config.name("subscriptions")
         logs = aws_logs.LogGroup(
-            self, "Logs", retention=aws_logs.RetentionDays.THREE_MONTHS, removal_policy=RemovalPolicy.DESTROY
+            self,
+            "Logs",
+            log_group_name=f"{storage.vended_logs_prefix}report-pipeline",
+            encryption_key=storage.key,  # execution data holds recipients' addresses
+            retention=aws_logs.RetentionDays.THREE_MONTHS,
+            removal_policy=RemovalPolicy.DESTROY,
         )
         self.state_machine = aws_stepfunctions.StateMachine(
             self,
             "ReportPipeline",
+            state_machine_name=config.name("report-pipeline"),
             state_machine_type=aws_stepfunctions.StateMachineType.STANDARD,
             definition_body=aws_stepfunctions.DefinitionBody.from_file(str(definition.ASL_PATH)),
             definition_substitutions=definition.substitutions(
@@ -51,7 +56,7 @@ class PipelineConstruct(Construct):
             functions[name].grant_invoke(self.state_machine)
         storage.queues[PIPELINE_DLQ.id].grant_send_messages(self.state_machine)
 
-        self.schedule_group = aws_scheduler.CfnScheduleGroup(self, "Schedules", name=SCHEDULE_GROUP)
+        self.schedule_group = aws_scheduler.CfnScheduleGroup(self, "Schedules", name=schedule_group)
         self.scheduler_role = aws_iam.Role(
             self,
             "SchedulerRole",
@@ -70,7 +75,7 @@ class PipelineConstruct(Construct):
                 "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
                 "SCHEDULER_ROLE_ARN": self.scheduler_role.role_arn,
                 "SCHEDULER_DLQ_ARN": scheduler_dlq.queue_arn,
-                "SCHEDULE_GROUP": SCHEDULE_GROUP,
+                "SCHEDULE_GROUP": schedule_group,
             }.items():
                 api.add_environment(variable, value)
             self.state_machine.grant_start_execution(api)
@@ -84,14 +89,14 @@ class PipelineConstruct(Construct):
                         "scheduler:GetSchedule",
                     ],
                     resources=[
-                        stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{SCHEDULE_GROUP}/*")
+                        stack.format_arn(service="scheduler", resource="schedule", resource_name=f"{schedule_group}/*")
                     ],
                 )
             )
             acknowledge(
                 api,
                 f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:{stack.region}:{stack.account}:schedule/"
-                f"{SCHEDULE_GROUP}/*]",
+                f"{schedule_group}/*]",
                 "Schedules are created per subscription at run time; the grant is limited to the platform's own group.",
             )
         job_sweeper = functions[JOB_SWEEPER.name]

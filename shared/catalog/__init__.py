@@ -22,6 +22,7 @@ from shared.catalog.model import (
     LakeTable,
     Queue,
     Table,
+    UserDirectory,
 )
 from shared.catalog.platform import DOCS_API, HEALTH_API
 
@@ -33,8 +34,9 @@ QUEUES: tuple[Queue, ...] = tuple(q for c in _CONCERNS for q in c.QUEUES)
 LAKE_TABLES: tuple[LakeTable, ...] = tuple(t for c in _CONCERNS for t in c.LAKE_TABLES)
 FUNCTIONS: tuple[Function, ...] = tuple(f for c in _CONCERNS for f in c.FUNCTIONS)
 KEYS: tuple[EncryptionKey, ...] = tuple(k for c in _CONCERNS for k in c.KEYS)
+DIRECTORIES: tuple[UserDirectory, ...] = platform.DIRECTORIES
 
-Resource = Table | Bucket | Queue | EncryptionKey
+Resource = Table | Bucket | Queue | EncryptionKey | UserDirectory
 
 
 def function_named(name: str) -> Function:
@@ -47,11 +49,11 @@ def function_named(name: str) -> Function:
 
 def resource_by_id(resource_id: str) -> Resource:
     """The table, bucket, queue or key with this id."""
-    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS)
+    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS, *DIRECTORIES)
     for resource in resources:
         if resource.id == resource_id:
             return resource
-    raise KeyError(f"no table, bucket, queue or key with id {resource_id!r} in the catalog")
+    raise KeyError(f"no table, bucket, queue, key or user directory with id {resource_id!r} in the catalog")
 
 
 def resource_env_vars() -> dict[str, str]:
@@ -67,11 +69,13 @@ def resource_env_vars() -> dict[str, str]:
             names[queue.dlq_env_var] = f"{queue.id}-dlq"
     for key in KEYS:
         names[key.env_var] = key.id
+    for directory in DIRECTORIES:
+        names[directory.env_var] = directory.id
     return names
 
 
 def _check_unique() -> None:
-    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS)
+    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS, *DIRECTORIES)
     for kind, names in (
         ("function", [f.name for f in FUNCTIONS]),
         ("resource", [r.id for r in resources]),
@@ -90,6 +94,7 @@ _check_unique()
 
 __all__ = [
     "BUCKETS",
+    "DIRECTORIES",
     "DOCS_API",
     "FUNCTIONS",
     "HEALTH_API",
@@ -111,6 +116,7 @@ __all__ = [
     "Queue",
     "Resource",
     "Table",
+    "UserDirectory",
     "function_named",
     "resource_by_id",
     "resource_env_vars",

@@ -91,7 +91,19 @@ class Queue:
     """None: the queue is itself a dead-letter queue (no DLQ of its own)."""
 
 
-FunctionKind = Literal["api", "cron", "queue", "task"]
+@dataclass(frozen=True)
+class UserDirectory:
+    """The user directory (a Cognito user pool; moto's locally): `env_var` carries the pool id. Absent in a deploy
+    that trusts an outside issuer, where recipients come only from tokens."""
+
+    id: str
+    env_var: str
+    tenant_attribute: str = "custom:tenant"
+    roles_attribute: str = "custom:roles"
+
+
+FunctionKind = Literal["api", "cron", "queue", "task", "user-pool-trigger"]
+"""`user-pool-trigger`: invoked by the user pool itself (built in the stateful stack, beside the pool)."""
 Access = Literal["read", "write", "read_write", "send", "consume", "encrypt", "decrypt", "encrypt_decrypt"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS
 from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
+from shared.catalog.platform import USERS
 
 SUBSCRIPTIONS = Table(
     id="subscriptions",
@@ -93,6 +94,7 @@ SUBSCRIPTIONS_API = Function(
         Grant(TRIAL_RECORDS.id, "read"),
         Grant(_SAVED_REPORTS, "read"),
         Grant(CHANNEL_SECRETS.id, "encrypt_decrypt"),  # seals new channel secrets; opens kept ones to re-validate
+        Grant(USERS.id, "read"),  # the owner's address when the token carries none
     ),
 )
 REPORT_EXPORTS_API = Function(

@@ -3,7 +3,7 @@ buckets."""
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, EncryptionKey, Expiry, Function, Key, LakeTable, Queue, Table
+from shared.catalog.model import Bucket, EncryptionKey, Expiry, Function, Key, LakeTable, Queue, Table, UserDirectory
 
 IDEMPOTENCY = Table(id="idempotency", env_var="IDEMPOTENCY_TABLE", partition_key=Key("id"), ttl_attribute="expiration")
 
@@ -32,13 +32,28 @@ DOCS_API = Function(
     name="docs-api",
     handler="functions.docs_api.handler",
     kind="api",
-    description="The OpenAPI document of every route and its Swagger UI",
-    routes=("GET /api/openapi.json", "GET /api/docs"),
+    description="The OpenAPI document of every route and its Swagger UI (public: they describe routes, hold no data)",
+    public_routes=("GET /api/openapi.json", "GET /api/docs"),
 )
 
+USERS = UserDirectory(id="users", env_var="USER_POOL_ID")
+"""Who the platform's users are (email, name, tenant, roles): recipients' addresses come from here."""
+ASYNC_FAILURES = Queue(id="async-failures", env_var="ASYNC_FAILURES_QUEUE", visibility_timeout_s=60)
+"""Lambda's on-failure destination of every asynchronously invoked function (crons, EventBridge rules): a run that
+failed after Lambda's two retries lands here with its event and error, never silently dropped."""
+PRE_TOKEN_GENERATION = Function(
+    name="pre-token-generation",
+    handler="functions.pre_token_generation.handler",
+    kind="user-pool-trigger",
+    description="Cognito pre-token-generation trigger: adds the user's tenant and roles claims to the ID token",
+    memory_mb=128,
+    timeout_s=5,
+)
+
+DIRECTORIES: tuple[UserDirectory, ...] = (USERS,)
 TABLES: tuple[Table, ...] = (IDEMPOTENCY,)
 BUCKETS: tuple[Bucket, ...] = (REPORTS_BUCKET, DATA_LAKE_BUCKET, ATHENA_RESULTS_BUCKET)
-QUEUES: tuple[Queue, ...] = ()
+QUEUES: tuple[Queue, ...] = (ASYNC_FAILURES,)
 LAKE_TABLES: tuple[LakeTable, ...] = ()
 KEYS: tuple[EncryptionKey, ...] = ()
 DASHBOARD_API = Function(
@@ -50,4 +65,4 @@ DASHBOARD_API = Function(
     memory_mb=256,
 )
 
-FUNCTIONS: tuple[Function, ...] = (HEALTH_API, DOCS_API, DASHBOARD_API)
+FUNCTIONS: tuple[Function, ...] = (HEALTH_API, DOCS_API, DASHBOARD_API, PRE_TOKEN_GENERATION)

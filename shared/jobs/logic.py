@@ -170,6 +170,7 @@ def delivery_replies(job: Job) -> list[DeliveryStatusReply]:
             status=d.status,
             attempts=d.attempts,
             lastError=d.lastError,
+            externalId=d.externalId,
             updatedAt=d.updatedAt,
         )
         for d in delivery_records.list_for_job(job.jobId)

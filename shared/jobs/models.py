@@ -73,6 +73,8 @@ class DeliveryStatusReply(BaseModel):
     status: str
     attempts: int
     lastError: str | None = None
+    externalId: str | None = None
+    """The channel's own id of what was sent (SES's message id for an email)."""
     updatedAt: str
 
 

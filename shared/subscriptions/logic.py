@@ -10,6 +10,7 @@ from datetime import timedelta
 from shared import clock, cron
 from shared.api.caller import Caller
 from shared.delivery.registry import keep_secrets, masked_channels, seal_channels, validate_channels
+from shared.directory import Directory
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.jobs import logic as jobs
 from shared.jobs.models import Job, JobPage, RunStarted
@@ -47,10 +48,19 @@ def next_run_at(schedule: Schedule) -> str:
     return clock.iso(cron.next_runs(schedule.cron, schedule.timezone, clock.now(), 1)[0])
 
 
-def _default_channels(caller: Caller) -> list[ChannelSpec]:
-    if not caller.email:
+def owner_email(caller: Caller) -> str | None:
+    """The caller's address: the token's, else the user directory's (a 400 when the directory does not know the
+    caller); None when the token has none and the deployment has no directory (an outside issuer)."""
+    if caller.email:
+        return caller.email
+    users = Directory.configured()
+    return users.email_of(caller.tenant, caller.sub) if users is not None else None
+
+
+def _default_channels(email: str | None) -> list[ChannelSpec]:
+    if not email:
         raise InvalidInput("give channels: your token carries no email address to send the report to")
-    return [ChannelSpec(channel="email", recipients=[caller.email])]
+    return [ChannelSpec(channel="email", recipients=[email])]
 
 
 def create(caller: Caller, request: SubscriptionCreate, subscription_id: str | None = None) -> Subscription:
@@ -63,13 +73,14 @@ def create(caller: Caller, request: SubscriptionCreate, subscription_id: str | N
     source = source_for(request.reportType)
     check_schedule(request.schedule)
     access = source.check_access(caller, request.reportId, request.filters)
-    channels = seal_channels(validate_channels(request.channels or _default_channels(caller)), caller.tenant)
+    email = owner_email(caller) if not request.channels else caller.email
+    channels = seal_channels(validate_channels(request.channels or _default_channels(email)), caller.tenant)
     now = clock.iso(clock.now())
     subscription = Subscription(
         subscriptionId=subscription_id or f"sub_{uuid.uuid4().hex}",
         tenantId=caller.tenant,
         ownerId=caller.sub,
-        ownerEmail=caller.email,
+        ownerEmail=email,
         name=request.name or access.title,
         description=request.description,
         reportType=request.reportType,

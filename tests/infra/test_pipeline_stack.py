@@ -20,7 +20,7 @@ def test_state_machine_is_standard_logged_traced_and_fully_substituted(synth: Sy
 
 
 def test_scheduler_group_role_and_api_permissions(synth: Synth) -> None:
-    synth.stateless.has_resource_properties("AWS::Scheduler::ScheduleGroup", {"Name": "report-subscriptions"})
+    synth.stateless.has_resource_properties("AWS::Scheduler::ScheduleGroup", {"Name": "rp-dev-subscriptions"})
     synth.stateless.has_resource_properties(
         "AWS::IAM::Role",
         {

@@ -17,12 +17,12 @@ from tests.infra.test_notifications_stack import _function, _policy_statements
 def test_report_queries_use_the_deployed_database_and_workgroup(synth: Synth, name: str) -> None:
     _, function = _function(synth, name)
     env = function["Properties"]["Environment"]["Variables"]
-    assert env["GLUE_DATABASE"] == "report_platform_prod"
-    assert env["ATHENA_WORKGROUP"] == "report-platform-prod"
+    assert env["GLUE_DATABASE"] == "rp_dev_report_platform"
+    assert env["ATHENA_WORKGROUP"] == "rp-dev-report-platform"
     statements = _policy_statements(synth, name)
     athena = next(s for s in statements if "athena:StartQueryExecution" in s["Action"])
-    assert "workgroup/report-platform-prod" in json.dumps(athena["Resource"])
+    assert "workgroup/rp-dev-report-platform" in json.dumps(athena["Resource"])
     glue = json.dumps(next(s for s in statements if "glue:GetTable" in s["Action"])["Resource"])
     for table in LAKE_TABLES:
-        assert f"table/report_platform_prod/{table.name}" in glue
+        assert f"table/rp_dev_report_platform/{table.name}" in glue
     assert "notification_received" not in glue

@@ -97,11 +97,12 @@ def test_every_queue_is_encrypted_and_has_its_dlq(synth: Synth) -> None:
 
 def test_one_function_per_catalog_entry_each_with_its_own_role(synth: Synth) -> None:
     functions = synth.stateless.find_resources("AWS::Lambda::Function")
-    assert len(functions) == len(catalog.FUNCTIONS)
+    stateless = [spec for spec in catalog.FUNCTIONS if spec.kind != "user-pool-trigger"]
+    assert len(functions) == len(stateless)
     roles = {json_role(f) for f in functions.values()}
     assert len(roles) == len(functions)
     handlers = {f["Properties"]["Handler"] for f in functions.values()}
-    assert handlers == {spec.handler for spec in catalog.FUNCTIONS}
+    assert handlers == {spec.handler for spec in stateless}
     for function in functions.values():
         props = function["Properties"]
         assert props["Runtime"] == "python3.12"
@@ -119,7 +120,7 @@ def test_http_api_has_jwt_authorizer_on_every_route_but_the_public_ones_and_the_
         {
             "AuthorizerType": "JWT",
             "IdentitySource": ["$request.header.Authorization"],
-            "JwtConfiguration": Match.object_like({"Audience": ["report-platform"]}),
+            "JwtConfiguration": Match.object_like({"Audience": Match.any_value(), "Issuer": Match.any_value()}),
         },
     )
     routes = synth.stateless.find_resources("AWS::ApiGatewayV2::Route")

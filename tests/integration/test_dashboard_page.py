@@ -52,7 +52,8 @@ def test_unknown_or_escaping_asset_names_answer_404(anonymous: ApiClient, path: 
 
 
 def test_the_api_still_wants_a_token_next_to_the_page(anonymous: ApiClient) -> None:
-    assert anonymous.get("/api/openapi.json").status == 401
+    assert anonymous.get("/api/subscriptions").status == 401
+    assert anonymous.get("/api/openapi.json").status == 200
 
 
 def test_an_unbuilt_dashboard_is_reported_not_served(tmp_path: Path) -> None:
