@@ -11,6 +11,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 
@@ -113,17 +115,24 @@ def _api_key(args: argparse.Namespace) -> int:
     (`AWS_ENDPOINT_URL` = the address `make run` prints; set by the runtime itself in-process) or, with AWS
     credentials and `--table`, of a deployed stage. `create` prints the key alone on stdout."""
     from local.resources import physical_name
-    from shared import clock
-    from shared.api_keys import logic, store
-    from shared.api_keys.models import ApiKey, ApiKeyRequest
     from shared.catalog.notifications import API_KEYS
     from shared.settings import reset_settings
 
-    _local_credentials()
-    table = args.table or os.environ.get(API_KEYS.env_var) or physical_name(API_KEYS.id)
-    if os.environ.get(API_KEYS.env_var) != table:
-        os.environ[API_KEYS.env_var] = table
-        reset_settings()
+    with _table_target(args.table) as kind:
+        table = args.table or os.environ.get(API_KEYS.env_var) or physical_name(API_KEYS.id)
+        if os.environ.get(API_KEYS.env_var) != table:
+            os.environ[API_KEYS.env_var] = table
+            reset_settings()
+        return _api_key_action(args, kind)
+
+
+def _api_key_action(args: argparse.Namespace, kind: str) -> int:
+    from shared import clock
+    from shared.api_keys import logic, store
+    from shared.api_keys.models import ApiKey, ApiKeyRequest
+
+    if kind == "fresh":
+        print("(a fresh local AWS, gone when this command ends: start `make run` to keep keys)", file=sys.stderr)
     if args.action == "create":
         request = ApiKeyRequest(name=args.name, scope=args.scope, key=args.key)
         created = logic.created(request, args.created_by, clock.now())
@@ -149,12 +158,12 @@ def _migrate_n10n(args: argparse.Namespace) -> int:
     from shared.notifications.migration import migrate
     from shared.settings import reset_settings
 
-    _local_credentials()
-    table = args.table or os.environ.get(NOTIFICATIONS.env_var) or physical_name(NOTIFICATIONS.id)
-    if os.environ.get(NOTIFICATIONS.env_var) != table:
-        os.environ[NOTIFICATIONS.env_var] = table
-        reset_settings()
-    result = migrate(args.apply, args.resume, args.page_size, args.pages)
+    with _table_target(args.table):
+        table = args.table or os.environ.get(NOTIFICATIONS.env_var) or physical_name(NOTIFICATIONS.id)
+        if os.environ.get(NOTIFICATIONS.env_var) != table:
+            os.environ[NOTIFICATIONS.env_var] = table
+            reset_settings()
+        result = migrate(args.apply, args.resume, args.page_size, args.pages)
     verb = "migrated" if args.apply else "would migrate (dry run: nothing written)"
     print(f"{table}: scanned {result.scanned}, {verb} {result.migrated if args.apply else result.needing}", flush=True)
     if result.changedMeanwhile:
@@ -166,14 +175,17 @@ def _migrate_n10n(args: argparse.Namespace) -> int:
     return 0
 
 
-def _local_credentials() -> None:
-    """Against the local runtime (`AWS_ENDPOINT_URL`), any credentials and its region."""
-    from local.account import REGION
+@contextmanager
+def _table_target(table: str | None) -> Iterator[str]:
+    """A deployed table named by `--table` (needs a region), else the running twin or a fresh local AWS (`kind`)."""
+    from local.target import aws_target, require_region
 
-    if os.environ.get("AWS_ENDPOINT_URL"):
-        for name, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
-            os.environ.setdefault(name, value)
-        os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+    if table:
+        require_region()
+        yield "deployed"
+        return
+    with aws_target(None) as target:
+        yield target.kind
 
 
 def _user_add(args: argparse.Namespace) -> int:
