@@ -84,7 +84,7 @@ def test_title_page_shows_title_subtitle_metadata_and_generation_time() -> None:
     assert "2026-02-23 to 2026-03-01" in first
     assert "2026-03-02 09:00 UTC" in first
     assert reader.metadata is not None
-    assert reader.metadata.title == "Weekly trial summary - CARDIO-7"
+    assert reader.metadata.title == "Weekly trial summary — CARDIO-7"
 
 
 def test_specimen_with_charts_and_image_embeds_the_image_and_draws_the_charts() -> None:
