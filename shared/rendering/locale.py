@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_date_format
-from babel.numbers import get_decimal_symbol, get_group_symbol
+from typing import TYPE_CHECKING
 
 from shared.errors import InvalidInput
 from shared.rendering.rows import DEFAULT_NUMBERS, NumberFormat, zone_suffix
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 DEFAULT_LANGUAGE = "en"
 XLSX_DATE = "yyyy-mm-dd"
@@ -43,6 +44,8 @@ class ReportLocale:
 
 def parse_locale(tag: str) -> Locale:
     """Babel's locale for `tag`, or InvalidInput naming it."""
+    from babel import Locale, UnknownLocaleError  # imported when a report has a locale (cold start)
+
     if not _TAG.match(tag):
         raise InvalidInput(f"locale {tag!r} is not a locale tag such as 'pl', 'de-DE' or 'pt_BR'")
     try:
@@ -87,6 +90,9 @@ def report_locale(tag: str | None) -> ReportLocale:
     """The formats of locale `tag` (None: the house default); InvalidInput for an unknown locale."""
     if tag is None:
         return ReportLocale(None, DEFAULT_LANGUAGE, DEFAULT_NUMBERS, XLSX_DATE, XLSX_DATETIME)
+    from babel.dates import format_date, format_time, get_date_format
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
     locale = parse_locale(tag)
 
     def date_text(value: date) -> str:

@@ -55,7 +55,7 @@ class ReportPDF(FPDF):
         self.page_mode = "UseOutlines"
         self.section_title_styles = {
             0: TextStyle(font_family=FAMILY, font_style="B", font_size_pt=24, l_margin=Align.C, b_margin=3),
-            1: TextStyle(font_family=FAMILY, font_style="B", font_size_pt=12, t_margin=1, b_margin=2.5),
+            1: TextStyle(font_family=FAMILY, font_style="B", font_size_pt=12, t_margin=3, b_margin=2.5),
         }
         self.needs_page = True
         """Set after the title page: the next block starts a page (in the orientation it needs)."""
