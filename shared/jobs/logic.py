@@ -70,6 +70,7 @@ def job_for_slot(subscription: Subscription, scheduled_for: str, kind: JobKind) 
         title=subscription.name,
         filters=subscription.filters,
         timezone=subscription.schedule.timezone,
+        locale=subscription.locale,
         formats=subscription.formats,
         status="pending",
         scheduledFor=slot,

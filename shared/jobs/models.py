@@ -47,6 +47,8 @@ class Job(BaseModel):
     title: str
     filters: ReportFilters
     timezone: str = "UTC"
+    locale: str | None = None
+    """The subscription's report locale (`shared.rendering.locale`)."""
     formats: list[ReportFormat]
     status: JobStatus
     step: str = "start"

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-
 from typing import TYPE_CHECKING
 
 from shared.errors import InvalidInput

@@ -81,9 +81,7 @@ def _text_cell(ws: WriteOnlyWorksheet, value: str, font: Font | None = None) -> 
     return cell
 
 
-def _data_row(
-    ws: WriteOnlyWorksheet, row: Mapping[str, Cell], keys: list[str], formats: dict[str, str]
-) -> list[Any]:
+def _data_row(ws: WriteOnlyWorksheet, row: Mapping[str, Cell], keys: list[str], formats: dict[str, str]) -> list[Any]:
     values = []
     for key in keys:
         value = xlsx_value(row.get(key))
