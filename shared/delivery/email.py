@@ -17,12 +17,10 @@ from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, Deliv
 from shared.delivery.channels.aws_failures import as_channel_error
 from shared.delivery.send_rate import ses_bucket
 from shared.errors import InvalidInput, PermanentError
+from shared.rendering.file_name import file_stem
 from shared.settings import get_settings
 
 ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
-UNSAFE_IN_FILE_NAME = re.compile(r'[\s\\/:*?"<>|\x00-\x1f\x7f]+')
-"""Whitespace, path separators and the characters file systems refuse; any other character (Łódź, 東京) stays, and
-the email policy writes a non-ASCII file name with RFC 2231 (`filename*=utf-8''...`), the subject with RFC 2047."""
 
 
 class EmailConfig(BaseModel):
@@ -83,14 +81,9 @@ def report_message(context: DeliveryContext, artifacts: list[Artifact]) -> Email
             _read(artifact),
             maintype=maintype,
             subtype=subtype or "octet-stream",
-            filename=f"{attachment_stem(artifact.title)}.{artifact.format}",
+            filename=f"{file_stem(artifact.title)}.{artifact.format}",  # RFC 2231 when not ASCII (email policy)
         )
     return message
-
-
-def attachment_stem(title: str) -> str:
-    """The report title as an attachment's file name (without extension): unsafe characters become "_"."""
-    return UNSAFE_IN_FILE_NAME.sub("_", title).strip("._")[:80] or "report"
 
 
 def _attachable(artifacts: list[Artifact]) -> bool:

@@ -27,7 +27,7 @@ from shared.rendering.document import (
 from shared.rendering.fonts import FAMILY
 from shared.rendering.locale import ReportLocale, report_locale
 from shared.rendering.pdf_chart import chart_height, draw_chart
-from shared.rendering.pdf_fonts import PdfFonts
+from shared.rendering.pdf_fonts import PdfFonts, TextMeasure
 from shared.rendering.pdf_table import HEADER_HEIGHT, ROW_HEIGHT, TableDrawer
 
 CONTENT_TYPE = "application/pdf"
@@ -45,6 +45,8 @@ class ReportPDF(FPDF):
         self.typefaces = PdfFonts(self)
         self.locale = locale
         self.report_title = self.typefaces.line(title)
+        self._footer_titles: dict[float, str] = {}
+        """The title cut to the footer's width, per page width (portrait, landscape)."""
         self.alias_nb_pages()
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=BOTTOM_MARGIN)
@@ -69,10 +71,10 @@ class ReportPDF(FPDF):
         self.set_font(FAMILY, "", 8)
         self.set_text_color(*_MUTED)
         half = (self.w - 2 * MARGIN) / 2
-        title = self.report_title
-        while title and self.get_string_width(title) > half - 4:
-            title = title[:-1]
-        self.cell(half, 5, title, align="L")
+        if half not in self._footer_titles:
+            measure = TextMeasure(self, self.typefaces, "", 8)
+            self._footer_titles[half] = measure.fit(self.report_title, half - 4)
+        self.cell(half, 5, self._footer_titles[half], align="L")
         self.cell(half, 5, f"Page {self.page_no()} of {self.str_alias_nb_pages}", align="R")
         self.set_text_color(0, 0, 0)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from email.message import EmailMessage
+from urllib.parse import quote
 
 import pypdf
 import pytest
@@ -14,6 +15,9 @@ from openpyxl import load_workbook
 
 from local.paths import outbox_dir
 from local.runtime import LocalRuntime
+from shared.aws import client
+from shared.catalog.platform import REPORTS_BUCKET
+from shared.settings import get_settings
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
 from tests.support.pipeline import TRIAL, report_mail_to, small_trial, wait_for_job
@@ -73,12 +77,16 @@ def test_locale_and_unicode_name_reach_the_files_and_the_mail(alice: ApiClient) 
         attachments[filename] = part.get_content()
     stem = "Raport_Łódź_—_Αθήνα_Москва_東京_서울_مركز"
     assert set(attachments) == {f"{stem}.pdf", f"{stem}.xlsx"}
+    for artifact in job["artifacts"]:
+        stored = client("s3").head_object(Bucket=get_settings().name_of(REPORTS_BUCKET), Key=artifact["key"])
+        disposition = stored["ContentDisposition"]
+        assert disposition.endswith(f"; filename*=UTF-8''{quote(stem)}.{artifact['format']}"), disposition
 
     pdf = pypdf.PdfReader(io.BytesIO(attachments[f"{stem}.pdf"]))
     assert pdf.metadata is not None
     assert pdf.metadata.title == NAME
     assert pdf.trailer["/Root"]["/Lang"] == "pl"
-    assert [item.title for item in pdf.outline if not isinstance(item, list)][0] == NAME
+    assert next(item.title for item in pdf.outline if not isinstance(item, list)) == NAME
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Łódź" in text
     assert POLISH_DATE.search(text), "dates read the Polish way"
@@ -91,4 +99,5 @@ def test_locale_and_unicode_name_reach_the_files_and_the_mail(alice: ApiClient) 
         for cell in row
         if cell.is_date
     }
-    assert date_formats and date_formats <= {"d.mm.yyyy", "d.mm.yyyy hh:mm"}, date_formats
+    assert date_formats
+    assert date_formats <= {"d.mm.yyyy", "d.mm.yyyy hh:mm"}, date_formats
