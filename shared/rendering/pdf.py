@@ -74,8 +74,12 @@ class ReportPDF(FPDF):
         if half not in self._footer_titles:
             measure = TextMeasure(self, self.typefaces, "", 8)
             self._footer_titles[half] = measure.fit(self.report_title, half - 4)
-        self.cell(half, 5, self._footer_titles[half], align="L")
+        title = self._footer_titles[half]
+        self.set_text_shaping(not self.typefaces.is_plain(title))  # HarfBuzz only where the script needs it
+        self.cell(half, 5, title, align="L")
+        self.set_text_shaping(False)
         self.cell(half, 5, f"Page {self.page_no()} of {self.str_alias_nb_pages}", align="R")
+        self.set_text_shaping(True)
         self.set_text_color(0, 0, 0)
 
     @property

@@ -29,6 +29,8 @@ from shared.rendering.fonts import (
 )
 
 ELLIPSIS = "…"
+_CACHE_SIZE = 20_000
+"""Distinct strings a measure remembers (widths, encodings): a few MB at most."""
 _LINE_BREAKS = re.compile(r"[\t\r\n\v\f\u2028\u2029]+")
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Cs", "Co", "Cn"})
 """Characters that no font has and that are dropped rather than shown as "�" (controls, joiners, variation
@@ -122,6 +124,9 @@ class TextMeasure:
         self._cw = cast("dict[int, float]", pdf.current_font.cw)
         self._scale = size_pt * 0.001 / pdf.k
         self._ellipsis = sum(self._cw[ord(c)] for c in ELLIPSIS)
+        self._widths: dict[str, float] = {}
+        self._encoded: dict[str, str] = {}
+        """Plain strings already measured / encoded: table columns repeat their values (sites, dates, Yes/No)."""
 
     def use(self) -> None:
         """Select this measure's font on the PDF."""
@@ -130,9 +135,15 @@ class TextMeasure:
             pdf.set_font(FAMILY, self.style, self.size_pt)
 
     def width(self, text: str) -> float:
+        known = self._widths.get(text)
+        if known is not None:
+            return known
         if self.fonts.is_plain(text):
             cw = self._cw
-            return sum(cw[ord(c)] for c in text) * self._scale
+            width = sum(cw[ord(c)] for c in text) * self._scale
+            if len(self._widths) < _CACHE_SIZE:
+                self._widths[text] = width
+            return width
         self.use()
         return self.pdf.get_string_width(text)
 
