@@ -17,6 +17,7 @@ from local.paths import outbox_dir
 from local.runtime import LocalRuntime
 from shared.aws import client
 from shared.catalog.platform import REPORTS_BUCKET
+from shared.reports.defaults import USAGE_SUMMARY_ID, ensure_usage_summary
 from shared.settings import get_settings
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
@@ -101,3 +102,23 @@ def test_locale_and_unicode_name_reach_the_files_and_the_mail(alice: ApiClient) 
     }
     assert date_formats
     assert date_formats <= {"d.mm.yyyy", "d.mm.yyyy hh:mm"}, date_formats
+
+
+def test_the_schedule_view_shows_and_keeps_the_locale(clean: LocalRuntime, api: ApiClient) -> None:
+    ensure_usage_summary("acme")
+    body = {
+        "report_id": USAGE_SUMMARY_ID,
+        "cron_expression": "0 9 * * 1",
+        "recipients": ["ops@acme.example"],
+    }
+    assert api.post("/api/reports/schedules", {**body, "locale": "xx-YY"}).status == 422
+    created = api.post("/api/reports/schedules", {**body, "locale": "ja"})
+    assert created.status == 201, created.body
+    assert created.json["locale"] == "ja"
+    path = f"/api/reports/schedules/{created.json['id']}"
+    kept = api.put(path, {**body, "name": "Renamed"})
+    assert kept.status == 200, kept.body
+    assert kept.json["locale"] == "ja"
+    assert api.get(f"/api/subscriptions/{created.json['id']}").json["locale"] == "ja"
+    changed = api.put(path, {**body, "name": "Renamed", "locale": "ko-KR"})
+    assert changed.json["locale"] == "ko_KR"
