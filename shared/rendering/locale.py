@@ -47,10 +47,14 @@ def parse_locale(tag: str) -> Locale:
 
     if not _TAG.match(tag):
         raise InvalidInput(f"locale {tag!r} is not a locale tag such as 'pl', 'de-DE' or 'pt_BR'")
+    parts = tag.replace("-", "_").split("_")
     try:
-        return Locale.parse(tag.replace("-", "_"))
+        locale = Locale.parse("_".join(parts))
     except (UnknownLocaleError, ValueError) as error:
         raise InvalidInput(f"locale {tag!r} is unknown") from error
+    if len(str(locale).split("_")) < len(parts):
+        raise InvalidInput(f"locale {tag!r} is unknown (CLDR knows {str(locale)!r} only)")
+    return locale
 
 
 def validate_locale(tag: str | None) -> str | None:

@@ -2,7 +2,8 @@
 path for the common case.
 
 A string whose every character DejaVu has and that needs no shaping (no right-to-left or Indic script) is "plain": it
-is measured from the font's width table and drawn with fpdf2's `text()`, which is what keeps a 10,000-row table fast.
+is measured from the font's width table and written into the page as fpdf2's `text()` writes it (a table row's cells
+in one text object), which is what keeps a 10,000-row table fast.
 Any other string goes through fpdf2's `cell()`/`get_string_width()`, which apply the fallback fonts, the bidi
 algorithm and HarfBuzz text shaping."""
 
@@ -62,11 +63,6 @@ class PdfFonts:
         self._outside, self._not_plain = _main_patterns()
         self._known: set[str] = {"\n"}
         self._loaded: list[str] = []
-
-    @property
-    def loaded_fallbacks(self) -> list[str]:
-        """Families of the fallback fonts this document needed, in the order they were loaded."""
-        return list(self._loaded)
 
     def is_plain(self, text: str) -> bool:
         return (text.isascii() and text.isprintable()) or self._not_plain.search(text) is None
