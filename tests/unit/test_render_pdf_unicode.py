@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from shared.rendering import fonts
 from shared.rendering.document import ChartBlock, ColumnSpec, Document, ParagraphBlock, SummaryBlock, TableBlock
 from shared.rendering.fonts import REPLACEMENT
 from shared.rendering.pdf import render_pdf
@@ -231,3 +232,16 @@ def test_an_unknown_locale_is_refused() -> None:
     with pytest.raises(ValidationError, match="not a locale"):
         Document(title="T", generated_at=GENERATED, locale="../etc")
     assert Document(title="T", generated_at=GENERATED, locale="de-de").locale == "de_DE"
+
+
+def test_missing_font_files_say_how_to_get_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(fonts, "LAMBDA_FONT_DIR", tmp_path / "opt-fonts")
+    monkeypatch.setattr(fonts, "LOCAL_FONT_DIR", tmp_path / "checkout-fonts")
+    fonts.font_dir.cache_clear()
+    try:
+        with pytest.raises(fonts.FontsMissing, match="make fonts"):
+            _render(Document(title="T", generated_at=GENERATED))
+    finally:
+        monkeypatch.undo()
+        fonts.font_dir.cache_clear()
+    assert fonts.font_dir() in (fonts.LAMBDA_FONT_DIR, fonts.LOCAL_FONT_DIR)
