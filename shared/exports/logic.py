@@ -198,7 +198,7 @@ def _job(caller: Caller, export_id: str) -> Job:
 
 def create_export(caller: Caller, body: ExportIn) -> ExportOut:
     job = jobs.start_one_off_export(
-        caller, ExportSpec(reportType=REPORT_TYPE, reportId=body.report_id), _format(body.format)
+        caller, ExportSpec(reportType=REPORT_TYPE, reportId=body.report_id, locale=body.locale), _format(body.format)
     )
     return export_view(job)
 

@@ -70,6 +70,13 @@ class ExportIn(BaseModel):
 
     report_id: str = Field(min_length=1, max_length=64)
     format: str = Field("pdf", min_length=1, max_length=16)
+    locale: str | None = Field(None, max_length=35)
+    """Number and date formats of the PDF/XLSX (docs/rendering.md); unknown → 422."""
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        return locale_field(value)
 
 
 class ExportOut(BaseModel):

@@ -119,6 +119,7 @@ def start_one_off_export(caller: Caller, spec: ExportSpec, format: ReportFormat)
         title=spec.title or access.title,
         filters=filters,
         timezone=spec.timezone,
+        locale=spec.locale,
         formats=[format],
         status="pending",
         scheduledFor=clock.iso(now),

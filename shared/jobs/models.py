@@ -122,6 +122,8 @@ class ExportSpec(BaseModel):
     filters: ReportFilters = Field(default_factory=ReportFilters)
     timezone: str = "UTC"
     title: str | None = None
+    locale: str | None = None
+    """The report locale (validated by the route's model)."""
 
 
 class RunStarted(BaseModel):

@@ -15,13 +15,15 @@ from openpyxl import load_workbook
 
 from local.paths import outbox_dir
 from local.runtime import LocalRuntime
+from shared import clock
 from shared.aws import client
 from shared.catalog.platform import REPORTS_BUCKET
 from shared.reports.defaults import USAGE_SUMMARY_ID, ensure_usage_summary
 from shared.settings import get_settings
 from tests.conftest import TokenFactory
+from tests.support.analytics import NOW, load_small_lake
 from tests.support.api_client import ApiClient
-from tests.support.pipeline import TRIAL, report_mail_to, small_trial, wait_for_job
+from tests.support.pipeline import TRIAL, report_mail_to, small_trial, wait_for_executions, wait_for_job
 
 NAME = "Raport Łódź — Αθήνα Москва 東京 서울 مركز"
 POLISH_DATE = re.compile(r"\b\d{1,2} (sty|lut|mar|kwi|maj|cze|lip|sie|wrz|paź|lis|gru) \d{4}\b")
@@ -122,3 +124,20 @@ def test_the_schedule_view_shows_and_keeps_the_locale(clean: LocalRuntime, api: 
     assert api.get(f"/api/subscriptions/{created.json['id']}").json["locale"] == "ja"
     changed = api.put(path, {**body, "name": "Renamed", "locale": "ko-KR"})
     assert changed.json["locale"] == "ko_KR"
+
+
+def test_a_one_off_export_takes_a_locale(clean: LocalRuntime, api: ApiClient) -> None:
+    load_small_lake()
+    ensure_usage_summary("acme")
+    clock.set_now(NOW)
+    assert api.post("/api/reports/exports", {"report_id": USAGE_SUMMARY_ID, "locale": "xx-YY"}).status == 422
+    started = api.post("/api/reports/exports", {"report_id": USAGE_SUMMARY_ID, "format": "pdf", "locale": "de-DE"})
+    assert started.status == 202, started.body
+    wait_for_executions(timeout=120)
+    job = api.get(f"/api/jobs/{started.json['id']}").json
+    assert job["status"] == "completed", job
+    (artifact,) = job["artifacts"]
+    body = client("s3").get_object(Bucket=get_settings().name_of(REPORTS_BUCKET), Key=artifact["key"])["Body"].read()
+    pdf = pypdf.PdfReader(io.BytesIO(body))
+    assert pdf.trailer["/Root"]["/Lang"] == "de-DE"
+    assert re.search(r"\b\d{2}\.\d{2}\.\d{4}\b", pdf.pages[0].extract_text()), "German dates on the title page"
