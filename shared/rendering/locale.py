@@ -38,7 +38,7 @@ class ReportLocale:
         """A datetime as the title page shows it (to the minute, with its zone)."""
         if self.numbers.moment_text is not None:
             return self.numbers.moment_text(value)
-        return value.strftime("%Y-%m-%d %H:%M") + zone_suffix(value)
+        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
 def parse_locale(tag: str) -> Locale:
