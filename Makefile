@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dashboard chromium checkov run test test-fast lint synth bench deploy smoke clean
+.PHONY: install fonts dashboard chromium poppler checkov run test test-fast lint synth bench deploy smoke clean
 
 $(STAMP): requirements-dev.txt layers/dependencies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,21 @@ $(STAMP): requirements-dev.txt layers/dependencies/requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## fonts: the TTF fonts embedded in PDFs, from npm (layers/dependencies/package.json), copied by collect_fonts.py into
+## layers/dependencies/fonts/ (read there locally; the CDK build copies it into the dependency layer, /opt/fonts).
+FONT_DEPS := layers/dependencies/node_modules/.installed
+FONT_DIR_STAMP := layers/dependencies/fonts/.collected
+
+$(FONT_DEPS): layers/dependencies/package.json layers/dependencies/package-lock.json
+	cd layers/dependencies && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+	touch $(FONT_DEPS)
+
+$(FONT_DIR_STAMP): $(FONT_DEPS) layers/dependencies/collect_fonts.py shared/rendering/fonts.py
+	$(PYTHON) layers/dependencies/collect_fonts.py
+	touch $(FONT_DIR_STAMP)
+
+fonts: $(FONT_DIR_STAMP)
 
 ## dashboard: the web page (dashboard/src, TypeScript bundled by esbuild) built into dashboard/dist, served at /.
 DASHBOARD_DEPS := dashboard/node_modules/.installed
@@ -48,12 +63,20 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 
 checkov: $(CHECKOV_STAMP)
 
+## poppler: Debian's poppler-utils (pdftotext, pdffonts, pdftoppm) for the PDF read-back tests, installed like chromium.
+poppler:
+	@if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null; then \
+		echo "installing Debian's poppler-utils for the PDF tests ..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils; \
+	fi
+
 ## run: the whole system locally (local AWS, HTTP API, dashboard, crons), seeded with demo data. PORT=8000 by default.
-run: install dashboard
+run: install fonts dashboard
 	$(PY) -m local run
 
 ## test: unit, integration (handlers against the local AWS), infra (synth, cfn-lint, cdk-nag) and e2e tests.
-test: install dashboard chromium checkov
+test: install fonts dashboard chromium poppler checkov
 	$(PY) -m pytest
 
 ## lint: ruff and mypy.
@@ -64,21 +87,21 @@ lint: install
 
 ## synth: synthesise both stacks into cdk.out (bundles the Lambda assets without Docker; no AWS account needed).
 ## SYNTH_ONLY=1 lets a missing senderEmail be a placeholder, for reading templates; a deploy never does.
-synth: install dashboard
+synth: install fonts dashboard
 	SYNTH_ONLY=1 $(PY) app.py
 
 ## bench: every benchmark script; each prints its figures as ratios against a baseline run in the same process.
-bench: install
+bench: install fonts
 	@set -e; for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script; done
 
 ## deploy: check the settings (refuses missing or placeholder ones before any change), bootstrap the account and
 ## region when CDK's bootstrap is absent, deploy both stacks. CONTEXT="senderEmail=reports@my.domain stage=prod".
-deploy: install dashboard
+deploy: install fonts dashboard
 	$(PY) -m cdk.deploy $(foreach c,$(CONTEXT),-c $(c))
 
 ## smoke: the end-to-end smoke suite; against a deployed stage with STACKS="rp-dev-stateful rp-dev-stateless"
 ## EMAIL=you@your.domain (or STACKS=outputs.json from cdk --outputs-file), else against the local twin it starts.
-smoke: install dashboard
+smoke: install fonts dashboard
 	$(PY) -m tests.smoke $(foreach s,$(STACKS),--stack $(s)) $(if $(EMAIL),--email $(EMAIL))
 
 clean:

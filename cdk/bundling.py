@@ -1,5 +1,6 @@
 """Lambda assets built without Docker: the code (functions/ + shared/ + the built dashboard) copied, the dependencies
-pip-installed for the Lambda platform (manylinux wheels only) into a layer."""
+pip-installed for the Lambda platform (manylinux wheels only) into a layer, with the PDF fonts (`make fonts`) in its
+`fonts/` folder (`/opt/fonts` in Lambda, where `shared.rendering.fonts` looks first)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling, aws_lambda
+
+from shared.rendering.fonts import FONT_FILES, LOCAL_FONT_DIR
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CODE_PACKAGES = ("functions", "shared")
@@ -57,7 +60,8 @@ class CopyCode:
 
 @jsii.implements(ILocalBundling)
 class PipInstallLayer:
-    """pip-installs the runtime requirements for Lambda's platform into `python/` of the layer."""
+    """pip-installs the runtime requirements for Lambda's platform into `python/` of the layer and copies the fonts
+    into `fonts/`."""
 
     def __init__(self, requirements: Path) -> None:
         self.requirements = requirements
@@ -86,7 +90,19 @@ class PipInstallLayer:
             ],
             check=True,
         )
+        copy_fonts(Path(output_dir) / "fonts")
         return True
+
+
+def copy_fonts(target: Path) -> None:
+    """The font files and their licences from `layers/dependencies/fonts/` (filled by `make fonts`)."""
+    target.mkdir(parents=True, exist_ok=True)
+    names = [font.file for font in FONT_FILES] + [p.name for p in LOCAL_FONT_DIR.glob("*.txt")]
+    for name in names:
+        source = LOCAL_FONT_DIR / name
+        if not source.is_file():
+            raise FileNotFoundError(f"{source} is missing: run `make fonts` before synthesising")
+        shutil.copyfile(source, target / name)
 
 
 def code_asset() -> aws_lambda.Code:
@@ -102,6 +118,7 @@ def dependencies_asset() -> aws_lambda.Code:
     source = REPO_ROOT / "layers" / "dependencies"
     return aws_lambda.Code.from_asset(
         str(source),
+        exclude=["node_modules", "fonts"],
         bundling=BundlingOptions(
             image=_UNUSED_IMAGE, local=PipInstallLayer(source / "requirements.txt"), command=["false"]
         ),

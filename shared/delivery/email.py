@@ -17,6 +17,7 @@ from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, Deliv
 from shared.delivery.channels.aws_failures import as_channel_error
 from shared.delivery.send_rate import ses_bucket
 from shared.errors import InvalidInput, PermanentError
+from shared.rendering.file_name import file_stem
 from shared.settings import get_settings
 
 ADDRESS = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,}$")
@@ -80,7 +81,7 @@ def report_message(context: DeliveryContext, artifacts: list[Artifact]) -> Email
             _read(artifact),
             maintype=maintype,
             subtype=subtype or "octet-stream",
-            filename=f"{re.sub(r'[^A-Za-z0-9._-]+', '_', artifact.title)[:80]}.{artifact.format}",
+            filename=f"{file_stem(artifact.title)}.{artifact.format}",  # RFC 2231 when not ASCII (email policy)
         )
     return message
 

@@ -92,6 +92,7 @@ def schedule_view(subscription: Subscription) -> ScheduleOut:
         last_run_at=subscription.lastRunAt,
         next_run_at=subscription.nextRunAt,
         run_count=subscription.runCount,
+        locale=subscription.locale,
         created_by=subscription.ownerId,
         created_at=subscription.createdAt,
         updated_at=subscription.updatedAt,
@@ -110,6 +111,7 @@ def create_schedule(caller: Caller, body: ScheduleIn, schedule_id: str | None = 
             channels=_channels(body),
             schedule=_schedule(body),
             status="active" if body.is_active else "paused",
+            locale=body.locale,
         ),
         subscription_id=schedule_id,
     )
@@ -145,6 +147,7 @@ def replace_schedule(caller: Caller, schedule_id: str, body: ScheduleIn) -> Sche
             channels=_channels(body),
             schedule=_schedule(body),
             status="active" if body.is_active else "paused",
+            **({"locale": body.locale} if "locale" in body.model_fields_set else {}),
         ),
     )
     return schedule_view(updated)
@@ -195,7 +198,7 @@ def _job(caller: Caller, export_id: str) -> Job:
 
 def create_export(caller: Caller, body: ExportIn) -> ExportOut:
     job = jobs.start_one_off_export(
-        caller, ExportSpec(reportType=REPORT_TYPE, reportId=body.report_id), _format(body.format)
+        caller, ExportSpec(reportType=REPORT_TYPE, reportId=body.report_id, locale=body.locale), _format(body.format)
     )
     return export_view(job)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.rendering.locale import locale_field
 
 
 class ScheduleIn(BaseModel):
@@ -23,6 +25,14 @@ class ScheduleIn(BaseModel):
     recipients: list[str] = Field(default_factory=list, max_length=50)
     s3_config: dict[str, Any] | None = None
     is_active: bool = True
+    locale: str | None = Field(None, max_length=35)
+    """The report locale (numbers and dates in PDF and XLSX, docs/rendering.md); unknown → 422. A PUT without it
+    keeps the schedule's."""
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        return locale_field(value)
 
 
 class ScheduleOut(BaseModel):
@@ -41,6 +51,7 @@ class ScheduleOut(BaseModel):
     last_run_at: str | None
     next_run_at: str | None
     run_count: int
+    locale: str | None = None
     created_by: str
     created_at: str
     updated_at: str
@@ -59,6 +70,13 @@ class ExportIn(BaseModel):
 
     report_id: str = Field(min_length=1, max_length=64)
     format: str = Field("pdf", min_length=1, max_length=16)
+    locale: str | None = Field(None, max_length=35)
+    """Number and date formats of the PDF/XLSX (docs/rendering.md); unknown → 422."""
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        return locale_field(value)
 
 
 class ExportOut(BaseModel):

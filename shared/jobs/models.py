@@ -47,6 +47,8 @@ class Job(BaseModel):
     title: str
     filters: ReportFilters
     timezone: str = "UTC"
+    locale: str | None = None
+    """The subscription's report locale (`shared.rendering.locale`)."""
     formats: list[ReportFormat]
     status: JobStatus
     step: str = "start"
@@ -122,6 +124,8 @@ class ExportSpec(BaseModel):
     filters: ReportFilters = Field(default_factory=ReportFilters)
     timezone: str = "UTC"
     title: str | None = None
+    locale: str | None = None
+    """The report locale (validated by the route's model)."""
 
 
 class RunStarted(BaseModel):

@@ -7,6 +7,7 @@ import re
 import tempfile
 from datetime import timedelta
 from typing import BinaryIO
+from urllib.parse import quote
 
 from shared import clock
 from shared.aws import client
@@ -15,6 +16,7 @@ from shared.pipeline import workspace
 from shared.pipeline.spec import ReportSource, ReportSpec
 from shared.rendering.csv_writer import render_csv
 from shared.rendering.document import Document, RenderResult
+from shared.rendering.file_name import file_stem
 from shared.rendering.pdf import render_pdf
 from shared.rendering.xlsx import render_xlsx
 from shared.settings import get_settings
@@ -40,6 +42,12 @@ def artifact_key(job: Job, fmt: ReportFormat) -> str:
     return f"exports/{job.tenantId}/{job.jobId}/{slug}.{fmt}"
 
 
+def content_disposition(job: Job, fmt: ReportFormat, key: str) -> str:
+    """The download's file name: the key's ASCII slug, and the title in any script as RFC 6266/5987 `filename*`."""
+    title = quote(f"{file_stem(job.title)}.{fmt}", safe="")
+    return f"attachment; filename=\"{key.rsplit('/', 1)[-1]}\"; filename*=UTF-8''{title}"
+
+
 def render_artifacts(job: Job, spec: ReportSpec, source: ReportSource, aggregated: object) -> list[ArtifactRecord]:
     """Render and store every format of the job; rerunning overwrites the same keys (idempotent)."""
     expires = clock.now() + timedelta(days=get_settings().export_ttl_days)
@@ -57,7 +65,7 @@ def render_artifacts(job: Job, spec: ReportSpec, source: ReportSource, aggregate
                 key,
                 ExtraArgs={
                     "ContentType": result.content_type,
-                    "ContentDisposition": f'attachment; filename="{key.rsplit("/", 1)[-1]}"',
+                    "ContentDisposition": content_disposition(job, fmt, key),
                     "ServerSideEncryption": "aws:kms",
                     "Metadata": {"job-id": job.jobId, "tenant-id": job.tenantId, "rows": str(result.rows_written)},
                 },

@@ -42,6 +42,8 @@ class ReportSpec(BaseModel):
     filters: ReportFilters
     formats: list[ReportFormat]
     timezone: str
+    locale: str | None = None
+    """Number and date formats of the PDF and XLSX (`shared.rendering.locale`)."""
     scheduledFor: datetime
     rowLimit: int
 

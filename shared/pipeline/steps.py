@@ -73,6 +73,7 @@ def spec_of(job: Job) -> ReportSpec:
         filters=job.filters,
         formats=job.formats,
         timezone=job.timezone,
+        locale=job.locale,
         scheduledFor=datetime.fromisoformat(job.scheduledFor.replace("Z", "+00:00")),
         rowLimit=get_settings().report_row_limit,
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CellKind = Literal["text", "int", "float", "date", "datetime", "bool"]
 Cell = str | int | float | bool | date | datetime | None
@@ -76,6 +76,16 @@ class Document(BaseModel):
     metadata: dict[str, str] = Field(default_factory=dict)
     """Shown on the title page (period, filters, tenant ...)."""
     blocks: list[Block] = Field(default_factory=list)
+    locale: str | None = None
+    """The report locale for numbers and dates (`pl`, `de-DE`, ...; `shared.rendering.locale`); None: "1,234.50" and
+    ISO dates. Also the PDF's language."""
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        from shared.rendering.locale import locale_field  # Babel only where a locale is used
+
+        return locale_field(value)
 
     def tables(self) -> list[TableBlock]:
         return [b for b in self.blocks if isinstance(b, TableBlock)]

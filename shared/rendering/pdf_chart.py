@@ -8,8 +8,9 @@ from collections.abc import Callable
 from fpdf import FPDF
 
 from shared.rendering.document import ChartBlock
-from shared.rendering.latin1 import to_latin1
-from shared.rendering.rows import display_text
+from shared.rendering.fonts import FAMILY
+from shared.rendering.pdf_fonts import PdfFonts, TextMeasure
+from shared.rendering.rows import NumberFormat, display_text
 
 PALETTE = [
     (31, 119, 180),
@@ -53,11 +54,11 @@ def chart_height(block: ChartBlock) -> float:
     return CHART_HEIGHT + LABEL_BAND + LEGEND_ROW * math.ceil(len(block.series) / 4) + 4
 
 
-def draw_chart(pdf: FPDF, block: ChartBlock) -> None:
+def draw_chart(pdf: FPDF, fonts: PdfFonts, block: ChartBlock, numbers: NumberFormat) -> None:
     """Draw `block` at the cursor across the page width; the cursor ends below the legend."""
     values = [v for series in block.series.values() for v in series if _finite(v)]
     if not block.labels or not values:
-        pdf.set_font("helvetica", "I", 9)
+        pdf.set_font(FAMILY, "I", 9)
         pdf.cell(0, 6, "No data to chart.", new_x="LMARGIN", new_y="NEXT")
         return
     ticks = nice_ticks(min(values), max(values))
@@ -70,27 +71,34 @@ def draw_chart(pdf: FPDF, block: ChartBlock) -> None:
     def y_of(value: float) -> float:
         return bottom - (value - ticks[0]) / span * CHART_HEIGHT
 
-    _axes(pdf, ticks, left, width, top, bottom, y_of)
+    _axes(pdf, TextMeasure(pdf, fonts, "", 7), numbers, ticks, left, width, top, bottom, y_of)
     slot = width / len(block.labels)
     if block.chart == "bar":
         _bars(pdf, block, left, slot, y_of)
     else:
         _lines(pdf, block, left, slot, y_of)
-    _category_labels(pdf, block.labels, left, slot, bottom)
-    _legend(pdf, list(block.series), left, bottom + LABEL_BAND)
+    _category_labels(pdf, TextMeasure(pdf, fonts, "", 7), block.labels, left, slot, bottom)
+    _legend(pdf, TextMeasure(pdf, fonts, "", 8), list(block.series), left, bottom + LABEL_BAND)
 
 
 def _axes(
-    pdf: FPDF, ticks: list[float], left: float, width: float, top: float, bottom: float, y_of: Callable[[float], float]
+    pdf: FPDF,
+    measure: TextMeasure,
+    numbers: NumberFormat,
+    ticks: list[float],
+    left: float,
+    width: float,
+    top: float,
+    bottom: float,
+    y_of: Callable[[float], float],
 ) -> None:
-    pdf.set_font("helvetica", "", 7)
     pdf.set_line_width(0.1)
     for tick in ticks:
         y = y_of(tick)
         pdf.set_draw_color(225, 225, 225)
         pdf.line(left, y, left + width, y)
-        label = display_text(int(tick) if float(tick).is_integer() else tick, "float")
-        pdf.text(left - 1.5 - pdf.get_string_width(label), y + 1.0, label)
+        label = measure.fonts.line(display_text(int(tick) if float(tick).is_integer() else tick, "float", numbers))
+        measure.draw(left - 1.5 - measure.width(label), y + 1.0, label)
     pdf.set_draw_color(60, 60, 60)
     pdf.set_line_width(0.25)
     pdf.line(left, top, left, bottom)
@@ -131,30 +139,25 @@ def _lines(pdf: FPDF, block: ChartBlock, left: float, slot: float, y_of: Callabl
     pdf.set_line_width(0.2)
 
 
-def _category_labels(pdf: FPDF, labels: list[str], left: float, slot: float, bottom: float) -> None:
-    pdf.set_font("helvetica", "", 7)
-    texts = [to_latin1(label) for label in labels]
-    widest = max(pdf.get_string_width(text) for text in texts)
+def _category_labels(
+    pdf: FPDF, measure: TextMeasure, labels: list[str], left: float, slot: float, bottom: float
+) -> None:
+    texts = [measure.fonts.line(label) for label in labels]
+    widest = max(measure.width(text) for text in texts)
     every = max(1, math.ceil((widest + 2) / slot)) if widest > slot - 1 else 1
     room = slot * every - 1
     for i in range(0, len(texts), every):
-        text = texts[i]
-        while text and pdf.get_string_width(text) > room:
-            text = text[:-1]
-        x = left + (i + 0.5) * slot - pdf.get_string_width(text) / 2
-        pdf.text(x, bottom + 4, text)
+        text = measure.fit(texts[i], room)
+        x = left + (i + 0.5) * slot - measure.width(text) / 2
+        measure.draw(x, bottom + 4, text)
 
 
-def _legend(pdf: FPDF, names: list[str], left: float, top: float) -> None:
-    pdf.set_font("helvetica", "", 8)
+def _legend(pdf: FPDF, measure: TextMeasure, names: list[str], left: float, top: float) -> None:
     column = (pdf.w - pdf.r_margin - left) / 4
     for s, name in enumerate(names):
         x = left + (s % 4) * column
         y = top + (s // 4) * LEGEND_ROW
         pdf.set_fill_color(*PALETTE[s % len(PALETTE)])
         pdf.rect(x, y + 0.8, 3, 3, style="F")
-        text = to_latin1(name)
-        while text and pdf.get_string_width(text) > column - 6:
-            text = text[:-1]
-        pdf.text(x + 4.5, y + 3.4, text)
+        measure.draw(x + 4.5, y + 3.4, measure.fit(measure.fonts.line(name), column - 6))
     pdf.set_y(top + LEGEND_ROW * math.ceil(len(names) / 4) + 2)

@@ -1,21 +1,22 @@
 """Tables in the PDF: a plain text() loop (fpdf2's cell() is 5x and table() 50x slower at 10,000 rows, see
 docs/rendering.md), column widths from the column kinds and the first rows, numbers right-aligned, long text cut with
-"...", the header row repeated on every page, and the truncation notice below the table."""
+"…", the header row repeated on every page, and the truncation notice below the table. Cells that need a fallback
+font or text shaping are drawn through fpdf2's cell() (`shared.rendering.pdf_fonts`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import cast
 
 from fpdf import FPDF
 
 from shared.rendering.document import Cell, ColumnSpec, TableBlock
-from shared.rendering.latin1 import to_latin1
-from shared.rendering.rows import LimitedRows, display_text, is_numeric
+from shared.rendering.fonts import FAMILY
+from shared.rendering.pdf_fonts import PdfFonts, TextMeasure
+from shared.rendering.rows import LimitedRows, NumberFormat, display_text, is_numeric
 
-FONT = "helvetica"
+FONT = FAMILY
 FONT_SIZE = 8.0
 ROW_HEIGHT = 5.0
 HEADER_HEIGHT = 6.0
@@ -24,59 +25,14 @@ HEADER_LINE = 3.4
 HEADER_MAX_LINES = 3
 PADDING = 1.5
 BASELINE = 3.4
-"""Distance from a row's top to the text baseline (8 pt Helvetica in a 5 mm row)."""
+"""Distance from a row's top to the text baseline (8 pt in a 5 mm row)."""
 SAMPLE_ROWS = 40
 """Rows read ahead to size the columns: never more than a page holds."""
 TEXT_MIN_WIDTH = 18.0
 TEXT_MAX_WIDTH = 90.0
-ELLIPSIS = "..."
 _ZEBRA = (244, 246, 249)
 _HEADER_FILL = (226, 231, 238)
 _RULE = (170, 178, 189)
-
-
-class TextMeasure:
-    """String widths in mm for one core font, from its character-width table (fpdf2's own get_string_width costs
-    more than drawing the text)."""
-
-    def __init__(self, pdf: FPDF, style: str, size_pt: float) -> None:
-        pdf.set_font(FONT, style, size_pt)
-        assert pdf.current_font is not None
-        # Core fonts key their width table by character (fpdf2's annotation says int).
-        self._cw = cast("dict[str, float]", pdf.current_font.cw)
-        self._scale = size_pt * 0.001 / pdf.k
-
-    def width(self, text: str) -> float:
-        cw = self._cw
-        return sum(cw[c] for c in text) * self._scale
-
-    def fit(self, text: str, width: float) -> str:
-        """`text` cut with "..." so that it is at most `width` mm wide."""
-        if self.width(text) <= width + 0.01:
-            return text
-        budget = width / self._scale - sum(self._cw[c] for c in ELLIPSIS)
-        used = 0.0
-        for index, char in enumerate(text):
-            used += self._cw[char]
-            if used > budget:
-                return text[:index].rstrip() + ELLIPSIS
-        return text
-
-    def wrap(self, text: str, width: float, max_lines: int) -> list[str]:
-        """`text` broken at spaces into at most `max_lines` lines of at most `width` mm, the last cut with "..."."""
-        lines: list[str] = []
-        current = ""
-        for word in text.split():
-            candidate = f"{current} {word}" if current else word
-            if current and self.width(candidate) > width:
-                lines.append(current)
-                current = word
-            else:
-                current = candidate
-        lines.append(current)
-        if len(lines) > max_lines:
-            lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
-        return [self.fit(line, width) for line in lines]
 
 
 @dataclass(frozen=True)
@@ -88,7 +44,7 @@ class TableLayout:
     def plan(
         cls,
         columns: Sequence[ColumnSpec],
-        sample: Sequence[Mapping[str, Cell]],
+        sample: Sequence[Sequence[str]],
         body: TextMeasure,
         header: TextMeasure,
         portrait_width: float,
@@ -97,12 +53,10 @@ class TableLayout:
         """Natural widths from the header and the sampled cells; text columns give way first, then landscape."""
         natural: list[float] = []
         minimum: list[float] = []
-        for column in columns:
-            content = max(
-                (body.width(to_latin1(display_text(row.get(column.key), column.kind))) for row in sample), default=0.0
-            )
-            title = header.width(to_latin1(column.title))
-            longest_word = max((header.width(word) for word in to_latin1(column.title).split()), default=0.0)
+        for index, column in enumerate(columns):
+            content = max((body.width(texts[index]) for texts in sample), default=0.0)
+            title = header.width(column.title)
+            longest_word = max((header.width(word) for word in column.title.split()), default=0.0)
             if column.kind == "text":
                 wanted = min(max(content, title), TEXT_MAX_WIDTH)
                 natural.append(wanted + 2 * PADDING)
@@ -145,36 +99,47 @@ def _fit_widths(
 class TableDrawer:
     """Draws one TableBlock, streaming its rows; the caller has placed the cursor where the table starts."""
 
-    def __init__(self, pdf: FPDF, table: TableBlock, bottom_margin: float) -> None:
+    def __init__(
+        self, pdf: FPDF, fonts: PdfFonts, table: TableBlock, bottom_margin: float, numbers: NumberFormat
+    ) -> None:
         self.pdf = pdf
+        self.fonts = fonts
         self.table = table
         self.rows = LimitedRows(table)
         self.bottom_margin = bottom_margin
-        self.body = TextMeasure(pdf, "", FONT_SIZE)
-        self.header = TextMeasure(pdf, "B", FONT_SIZE)
+        self.numbers = numbers
+        self.body = TextMeasure(pdf, fonts, "", FONT_SIZE)
+        self.header = TextMeasure(pdf, fonts, "B", FONT_SIZE)
         self.numeric = [is_numeric(column) for column in table.columns]
+        self.titles = [fonts.line(column.title) for column in table.columns]
 
-    def plan(self) -> tuple[TableLayout, Iterator[Mapping[str, Cell]]]:
-        stream = iter(self.rows)
+    def texts(self, row: Mapping[str, Cell]) -> list[str]:
+        """The row's cells as they are drawn (formatted, prepared for the fonts)."""
+        line, numbers = self.fonts.line, self.numbers
+        return [line(display_text(row.get(column.key), column.kind, numbers)) for column in self.table.columns]
+
+    def plan(self) -> tuple[TableLayout, Iterator[list[str]]]:
+        stream = map(self.texts, self.rows)
         sample = list(islice(stream, SAMPLE_ROWS))
         pdf = self.pdf
         portrait = min(pdf.w, pdf.h) - pdf.l_margin - pdf.r_margin
         landscape = max(pdf.w, pdf.h) - pdf.l_margin - pdf.r_margin
-        layout = TableLayout.plan(self.table.columns, sample, self.body, self.header, portrait, landscape)
+        columns = [
+            column.model_copy(update={"title": title})
+            for column, title in zip(self.table.columns, self.titles, strict=True)
+        ]
+        layout = TableLayout.plan(columns, sample, self.body, self.header, portrait, landscape)
         return layout, chain(sample, stream)
 
-    def draw(self, layout: TableLayout, rows: Iterator[Mapping[str, Cell]]) -> None:
+    def draw(self, layout: TableLayout, rows: Iterator[list[str]]) -> None:
         pdf = self.pdf
-        columns = self.table.columns
-        keys = [column.key for column in columns]
-        kinds = [column.kind for column in columns]
-        cells = list(zip(keys, kinds, layout.widths, self.numeric, strict=True))
+        cells = list(zip(layout.widths, self.numeric, strict=True))
         limit_y = pdf.h - self.bottom_margin
         header_lines = self._header_lines(layout.widths)
         y = self._header_row(layout.widths, header_lines)
         pdf.set_fill_color(*_ZEBRA)
-        fit, width = self.body.fit, self.body.width
-        text = pdf.text
+        fit, width, is_plain = self.body.fit, self.body.width, self.fonts.is_plain
+        draw, draw_plain = self.body.draw, self.body.draw_plain
         left = pdf.l_margin
         table_width = sum(layout.widths)
         for index, row in enumerate(rows):
@@ -186,13 +151,21 @@ class TableDrawer:
                 pdf.rect(left, y, table_width, ROW_HEIGHT, style="F")
             x = left
             baseline = y + BASELINE
-            for key, kind, column_width, numeric in cells:
-                value = to_latin1(display_text(row.get(key), kind))
+            plain: list[tuple[float, float, str]] = []
+            for value, (column_width, numeric) in zip(row, cells, strict=True):
                 if value:
-                    value = fit(value, column_width - 2 * PADDING)
-                    offset = column_width - PADDING - width(value) if numeric else PADDING
-                    text(x + offset, baseline, value)
+                    room = column_width - 2 * PADDING
+                    value_width = width(value)
+                    if value_width > room + 0.01:
+                        value = fit(value, room)
+                        value_width = width(value)
+                    offset = column_width - PADDING - value_width if numeric else PADDING
+                    if is_plain(value):
+                        plain.append((x + offset, baseline, value))
+                    else:
+                        draw(x + offset, baseline, value)
                 x += column_width
+            draw_plain(plain)
             y += ROW_HEIGHT
         pdf.set_draw_color(*_RULE)
         pdf.line(left, y, left + table_width, y)
@@ -203,8 +176,8 @@ class TableDrawer:
 
     def _header_lines(self, widths: list[float]) -> list[list[str]]:
         return [
-            self.header.wrap(to_latin1(column.title), width - 2 * PADDING, HEADER_MAX_LINES)
-            for column, width in zip(self.table.columns, widths, strict=True)
+            self.header.wrap(title, width - 2 * PADDING, HEADER_MAX_LINES)
+            for title, width in zip(self.titles, widths, strict=True)
         ]
 
     def _header_row(self, widths: list[float], lines: list[list[str]]) -> float:
@@ -222,7 +195,7 @@ class TableDrawer:
         for title, column_width, numeric in zip(lines, widths, self.numeric, strict=True):
             for number, line in enumerate(title):
                 offset = column_width - PADDING - self.header.width(line) if numeric else PADDING
-                pdf.text(x + offset, y + BASELINE + 0.5 + number * HEADER_LINE, line)
+                self.header.draw(x + offset, y + BASELINE + 0.5 + number * HEADER_LINE, line)
             x += column_width
         pdf.set_font(FONT, "", FONT_SIZE)
         return y + height

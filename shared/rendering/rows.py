@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from shared.rendering.document import Cell, CellKind, ColumnSpec, TableBlock
@@ -43,36 +44,61 @@ class LimitedRows:
         return f"Showing the first {self.written:,} rows; more were available."
 
 
-def display_text(value: Cell, kind: CellKind) -> str:
-    """A cell as a person reads it in a PDF: thousands separators, ISO dates, Yes/No."""
+@dataclass(frozen=True)
+class NumberFormat:
+    """How numbers and dates read in a PDF: the default is "1,234.50" and ISO dates; a report locale
+    (`shared.rendering.locale`) supplies its separators and date formats."""
+
+    group: str = ","
+    decimal: str = "."
+    date_text: Callable[[date], str] = date.isoformat
+    moment_text: Callable[[datetime], str] | None = None
+
+    def number(self, formatted: str) -> str:
+        """`formatted` (Python's "1,234.5" form) with this format's separators."""
+        if self.group == "," and self.decimal == ".":
+            return formatted
+        return formatted.replace(",", "\0").replace(".", self.decimal).replace("\0", self.group)
+
+
+DEFAULT_NUMBERS = NumberFormat()
+
+
+def display_text(value: Cell, kind: CellKind, numbers: NumberFormat = DEFAULT_NUMBERS) -> str:
+    """A cell as a person reads it in a PDF: thousands separators, ISO dates (or the report locale's), Yes/No."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, int):
-        return f"{value:,}"
+        return numbers.number(f"{value:,}")
     if isinstance(value, float):
         if value != value:  # NaN
             return ""
         if kind == "int" and value.is_integer():
-            return f"{int(value):,}"
-        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.3g}"
+            return numbers.number(f"{int(value):,}")
+        return numbers.number(f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.3g}")
     if isinstance(value, datetime):
-        return _moment(value)
+        return numbers.moment_text(value) if numbers.moment_text else _moment(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return numbers.date_text(value)
     return str(value)
 
 
 def _moment(value: datetime) -> str:
     """Minutes precision; "UTC" for a zero offset, the offset for others, nothing for naive datetimes."""
     text = value.strftime("%Y-%m-%d %H:%M")
+    return text + zone_suffix(value)
+
+
+def zone_suffix(value: datetime) -> str:
+    """ " UTC" for a zero offset, "+02:00" for others, "" for a naive datetime."""
     offset = value.utcoffset()
     if offset is None:
-        return text
+        return ""
     if not offset:
-        return f"{text} UTC"
-    return f"{text}{value.isoformat()[-6:]}"
+        return " UTC"
+    return value.isoformat()[-6:]
 
 
 NUMERIC_KINDS: frozenset[CellKind] = frozenset({"int", "float"})

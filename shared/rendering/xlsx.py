@@ -1,13 +1,14 @@
 """A document as an XLSX workbook through openpyxl's write-only mode (constant memory): one sheet per table with
 typed cells, a bold frozen header row and sized columns, plus a "Summary" sheet with the title and metadata.
 
-Excel has no time zones: aware datetimes are written as naive UTC."""
+Excel has no time zones: aware datetimes are written as naive UTC. A report locale gives date and datetime cells its
+short date format (`dd.mm.yyyy` for `de`); numbers stay typed and Excel shows them with the reader's separators."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import chain, islice
 from typing import Any, BinaryIO
 
@@ -18,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from shared.rendering.document import Cell, CellKind, ColumnSpec, Document, RenderResult, TableBlock
+from shared.rendering.locale import ReportLocale, report_locale
 from shared.rendering.rows import LimitedRows, display_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,18 +81,30 @@ def _text_cell(ws: WriteOnlyWorksheet, value: str, font: Font | None = None) -> 
     return cell
 
 
-def _data_row(ws: WriteOnlyWorksheet, row: Mapping[str, Cell], keys: list[str]) -> list[Any]:
+def _data_row(ws: WriteOnlyWorksheet, row: Mapping[str, Cell], keys: list[str], formats: dict[str, str]) -> list[Any]:
     values = []
     for key in keys:
         value = xlsx_value(row.get(key))
         if isinstance(value, str) and value.startswith("="):
             values.append(_text_cell(ws, value))
+        elif key in formats and isinstance(value, datetime | date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = formats[key]
+            values.append(cell)
         else:
             values.append(value)
     return values
 
 
-def _write_table(wb: Workbook, table: TableBlock, name: str) -> LimitedRows:
+def _date_formats(columns: list[ColumnSpec], locale: ReportLocale) -> dict[str, str]:
+    """Number formats of the date and datetime columns when the report has a locale (openpyxl's ISO default else)."""
+    if locale.tag is None:
+        return {}
+    by_kind = {"date": locale.xlsx_date, "datetime": locale.xlsx_datetime}
+    return {column.key: by_kind[column.kind] for column in columns if column.kind in by_kind}
+
+
+def _write_table(wb: Workbook, table: TableBlock, name: str, locale: ReportLocale) -> LimitedRows:
     ws = wb.create_sheet(name)
     ws.freeze_panes = "A2"
     rows = LimitedRows(table)
@@ -100,8 +114,9 @@ def _write_table(wb: Workbook, table: TableBlock, name: str) -> LimitedRows:
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.append([_text_cell(ws, column.title, _BOLD) for column in table.columns])
     keys = [column.key for column in table.columns]
+    formats = _date_formats(table.columns, locale)
     for row in chain(sample, stream):
-        ws.append(_data_row(ws, row, keys))
+        ws.append(_data_row(ws, row, keys, formats))
     notice = rows.notice()
     if notice:
         ws.append([])
@@ -109,7 +124,7 @@ def _write_table(wb: Workbook, table: TableBlock, name: str) -> LimitedRows:
     return rows
 
 
-def _write_summary(wb: Workbook, document: Document) -> None:
+def _write_summary(wb: Workbook, document: Document, locale: ReportLocale) -> None:
     ws = wb.create_sheet(SUMMARY_SHEET)
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 60
@@ -117,7 +132,9 @@ def _write_summary(wb: Workbook, document: Document) -> None:
     if document.subtitle:
         ws.append([_text_cell(ws, document.subtitle)])
     ws.append([])
-    ws.append([_text_cell(ws, "Generated at", _BOLD), xlsx_value(document.generated_at)])
+    generated = WriteOnlyCell(ws, value=xlsx_value(document.generated_at))
+    generated.number_format = locale.xlsx_datetime
+    ws.append([_text_cell(ws, "Generated at", _BOLD), generated])
     for key, value in document.metadata.items():
         ws.append([_text_cell(ws, key, _BOLD), _text_cell(ws, value)])
 
@@ -125,17 +142,18 @@ def _write_summary(wb: Workbook, document: Document) -> None:
 def render_xlsx(document: Document, out: BinaryIO) -> RenderResult:
     """Write `document`'s tables (and its metadata, when any) as a workbook to `out`."""
     wb = Workbook(write_only=True)
+    locale = report_locale(document.locale)
     taken: set[str] = set()
     if document.metadata or document.subtitle:
-        _write_summary(wb, document)
+        _write_summary(wb, document, locale)
         taken.add(SUMMARY_SHEET.casefold())
     written, truncated = 0, False
     for table in document.tables():
-        rows = _write_table(wb, table, sheet_name(table.title, taken))
+        rows = _write_table(wb, table, sheet_name(table.title, taken), locale)
         written += rows.written
         truncated = truncated or rows.truncated
     if not wb.worksheets:
-        _write_summary(wb, document)
+        _write_summary(wb, document, locale)
     start = out.tell() if out.seekable() else 0
     wb.save(out)
     size = out.tell() - start if out.seekable() else 0

@@ -59,7 +59,7 @@ class SavedReport:
         query = resolve(report.query, spec.scheduledFor)
         kinds = {c.name: c.kind for c in query.columns}
         rows = [{k: typed(kinds.get(k, "text"), v) for k, v in row.items()} for row in aggregated["rows"]]
-        return document_of(
+        document = document_of(
             report,
             query,
             rows,
@@ -68,6 +68,8 @@ class SavedReport:
             spec.tenantId,
             spec.scheduledFor,
         )
+        document.locale = spec.locale
+        return document
 
 
 def typed(kind: CellKind, value: Any) -> Any:

@@ -91,6 +91,7 @@ def create(caller: Caller, request: SubscriptionCreate, subscription_id: str | N
         schedule=request.schedule,
         scheduleDescription=cron.describe(request.schedule.cron),
         status=request.status,
+        locale=request.locale,
         createdAt=now,
         updatedAt=now,
         nextRunAt=next_run_at(request.schedule) if request.status == "active" else None,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.delivery.channel import ChannelName
+from shared.rendering.locale import locale_field
 
 ReportFormat = Literal["pdf", "csv", "xlsx"]
 FileType = Literal["txt", "jpg", "png", "pdf"]
@@ -58,6 +59,11 @@ class _ReportFields(BaseModel):
     def _alias(cls, value: Any) -> Any:
         return REPORT_TYPE_ALIASES.get(value, value) if isinstance(value, str) else value
 
+    @field_validator("locale", check_fields=False)
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        return locale_field(value)
+
     @field_validator("formats", check_fields=False)
     @classmethod
     def _distinct_formats(cls, value: list[str] | None) -> list[str] | None:
@@ -81,6 +87,8 @@ class SubscriptionCreate(_ReportFields):
     """Defaults to an email to the caller (the token's `email`)."""
     schedule: Schedule = Field(default_factory=Schedule)
     status: SubscriptionStatus = "active"
+    locale: str | None = Field(None, max_length=35)
+    """Number and date formats of the PDF and XLSX (`pl`, `de-DE`; `shared.rendering.locale`); unknown → 422."""
 
 
 class SubscriptionUpdate(_ReportFields):
@@ -97,6 +105,7 @@ class SubscriptionUpdate(_ReportFields):
     channels: list[ChannelSpec] | None = Field(None, min_length=1, max_length=10)
     schedule: Schedule | None = None
     status: SubscriptionStatus | None = None
+    locale: str | None = Field(None, max_length=35)
 
 
 class Subscription(BaseModel):
@@ -116,6 +125,8 @@ class Subscription(BaseModel):
     schedule: Schedule
     scheduleDescription: str
     status: SubscriptionStatus
+    locale: str | None = None
+    """The report locale (numbers and dates in PDF and XLSX); None: "1,234.50" and ISO dates."""
     createdAt: str
     updatedAt: str
     lastRunAt: str | None = None

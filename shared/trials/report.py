@@ -217,6 +217,7 @@ class ClinicalWeekly:
             title=spec.title,
             subtitle=f"{aggregated['trial']['name']} - {spec.period.label}",
             generated_at=clock.now(),
+            locale=spec.locale,
             metadata={
                 "Trial": aggregated["trial"]["trialId"],
                 "Period": spec.period.label,

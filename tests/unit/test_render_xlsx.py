@@ -107,3 +107,31 @@ def test_document_without_tables_or_metadata_still_has_a_sheet() -> None:
     assert written == 0
     assert not truncated
     assert book.sheetnames == ["Summary"]
+
+
+def test_a_report_locale_gives_dates_its_format_and_text_keeps_every_script() -> None:
+    columns = [
+        ColumnSpec(key="site", title="Ośrodek 東京"),
+        ColumnSpec(key="day", title="Dzień", kind="date"),
+        ColumnSpec(key="at", title="Zapisano", kind="datetime"),
+        ColumnSpec(key="n", title="Liczba", kind="float"),
+    ]
+    rows = [{"site": "Łódź — 서울 مركز", "day": date(2026, 3, 1), "at": GENERATED, "n": 1234.5}]
+
+    def document(locale: str | None) -> Document:
+        table = TableBlock(title="Ośrodki 東京", columns=columns, rows=rows)
+        return Document(title="Raport", subtitle="Zażółć", generated_at=GENERATED, locale=locale, blocks=[table])
+
+    book, _, _ = _render(document("de-DE"))
+    assert book.sheetnames == ["Summary", "Ośrodki 東京"]
+    sheet = book["Ośrodki 東京"]
+    header, first = list(sheet.iter_rows(min_row=1, max_row=2))
+    assert [cell.value for cell in header] == ["Ośrodek 東京", "Dzień", "Zapisano", "Liczba"]
+    assert first[0].value == "Łódź — 서울 مركز"
+    assert first[1].number_format == "dd.mm.yyyy"
+    assert first[2].number_format == "dd.mm.yyyy hh:mm"
+    assert first[3].value == 1234.5
+    summary = {row[0].value: row[1] for row in book["Summary"].iter_rows(min_row=4) if row[0].value}
+    assert summary["Generated at"].number_format == "dd.mm.yyyy hh:mm"
+    default = _render(document(None))[0]["Ośrodki 東京"]
+    assert next(default.iter_rows(min_row=2, max_row=2))[1].number_format == "yyyy-mm-dd"
