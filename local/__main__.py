@@ -1,4 +1,4 @@
-"""`python -m local run | token | redrive-dlq`: the local runtime's command line."""
+"""`python -m local run | token | init-defaults | redrive-dlq | redrive`: the local runtime's command line."""
 
 from __future__ import annotations
 
@@ -55,6 +55,27 @@ def _redrive_dlq(args: argparse.Namespace) -> int:
     handle = f", task {result.task_handle}" if result.task_handle else ""
     print(f"{args.queue}: {result.status} by {result.method}; moved {moved}, failed {result.failed}{handle}")
     return 0 if result.status in ("RUNNING", "COMPLETED") else 1
+
+
+def _redrive(args: argparse.Namespace) -> int:
+    """Resume a failed job's execution at its failed step (against the local AWS that `make run` prints)."""
+    from local.account import REGION
+    from local.execution_redrive import redrive
+    from local.resources import physical_name
+    from shared.aws import client
+
+    if not os.environ.get("AWS_ENDPOINT_URL"):
+        print("set AWS_ENDPOINT_URL to the local AWS that `make run` prints", file=sys.stderr)
+        return 1
+    for name, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+    os.environ.setdefault("JOBS_TABLE", physical_name("jobs"))
+    if not os.environ.get("STATE_MACHINE_ARN"):
+        machines = client("stepfunctions").list_state_machines()["stateMachines"]
+        os.environ["STATE_MACHINE_ARN"] = next(m["stateMachineArn"] for m in machines if m["name"] == "report-pipeline")
+    print(f"redriven: {redrive(args.tenant, args.job_id)}", flush=True)
+    return 0
 
 
 def _init_defaults(args: argparse.Namespace) -> int:
@@ -120,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     redrive.add_argument("--max-per-second", type=int, help="throttle the move (SQS: 1 to 500)")
     redrive.add_argument("--wait", action="store_true", help="wait until the move task has finished")
     redrive.set_defaults(func=_redrive_dlq)
+
+    resume = commands.add_parser("redrive", help="resume a failed job's execution at its failed step (as a redrive)")
+    resume.add_argument("job_id")
+    resume.add_argument("--tenant", default="acme")
+    resume.set_defaults(func=_redrive)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

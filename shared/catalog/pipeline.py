@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS
 from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
 
@@ -60,8 +62,13 @@ TRIAL_DOCUMENTS_BUCKET = Bucket(id="trial-documents", env_var="TRIAL_DOCUMENTS_B
 """Related files of clinical trials (text notes, images, PDFs) under `trials/<tenantId>/<trialId>/`."""
 
 PIPELINE_DLQ = Queue(id="pipeline-dlq", env_var="PIPELINE_DLQ_URL", visibility_timeout_s=300)
-"""Failed report runs (job, step, cause), sent by the state machine's `NotifyDlq` state, and deliveries the delivery
-sweeper fails for good (the same shape plus the delivery's id and channel). A DLQ: none of its own."""
+"""Failed report runs (job, step, state, cause, execution), sent by mark-failed when an execution ends badly, and
+deliveries the delivery sweeper fails for good (the same shape plus the delivery's id and channel). A DLQ: none of its
+own."""
+PIPELINE_EVENTS_DLQ = Queue(id="pipeline-events-dlq", env_var="PIPELINE_EVENTS_DLQ_URL", visibility_timeout_s=300)
+"""Status-change events that the rule could not hand to mark-failed after its retries (the rule target's DLQ). Not in
+`QUEUES`: the PipelineConstruct owns it next to its rule (EventBridge needs a queue policy naming the rule, which a
+queue in the stateful stack cannot reference); the local runtime creates it under the same name."""
 SCHEDULER_DLQ = Queue(id="scheduler-dlq", env_var="SCHEDULER_DLQ_URL", visibility_timeout_s=300)
 """Schedule firings that EventBridge Scheduler could not deliver to the state machine. A DLQ: none of its own."""
 
@@ -190,16 +197,36 @@ PIPELINE_COMPLETE = Function(
     name="pipeline-complete",
     handler="functions.pipeline_complete.handler",
     kind="task",
-    description="Pipeline Complete: the job completed, the subscription's run counted, work/ data removed",
-    grants=(*_STEP_GRANTS, Grant(DELIVERIES.id, "read")),
+    description="Pipeline Complete: completed or partially_delivered with the delivery summary, the run counted, the "
+    "owner told of failed deliveries or of a recovery, work/ data removed",
+    grants=(*_STEP_GRANTS, Grant(DELIVERIES.id, "read_write")),
 )
 PIPELINE_MARK_FAILED = Function(
     name="pipeline-mark-failed",
     handler="functions.pipeline_mark_failed.handler",
     kind="task",
-    description="Pipeline MarkFailed: the job failed with its step and cause; the owner is emailed once",
-    grants=(*_DATA, Grant(DELIVERIES.id, "read_write")),
+    description="Target of the status-change rule (execution FAILED, TIMED_OUT, ABORTED): the job failed with its "
+    "step and cause, the owner emailed once, the failure on the pipeline DLQ",
+    grants=(*_DATA, Grant(DELIVERIES.id, "read_write"), Grant(PIPELINE_DLQ.id, "send")),
 )
+"""Also `states:GetExecutionHistory` on the state machine's executions (PipelineConstruct), to name the failed state
+and the attempt it ran."""
+
+
+@dataclass(frozen=True)
+class RuleTarget:
+    """An EventBridge rule's Lambda target and its retry policy (CDK and the local emitter read the same values)."""
+
+    function: str
+    retry_attempts: int
+    max_event_age_s: int
+    dlq: str
+
+
+STATUS_CHANGE_TARGET = RuleTarget(
+    function=PIPELINE_MARK_FAILED.name, retry_attempts=4, max_event_age_s=3600, dlq=PIPELINE_EVENTS_DLQ.id
+)
+"""The rule on the report state machine's "Execution Status Change" events (FAILED, TIMED_OUT, ABORTED)."""
 PIPELINE_RECONCILE = Function(
     name="pipeline-reconcile",
     handler="functions.pipeline_reconcile.handler",
@@ -222,7 +249,6 @@ STEP_FUNCTIONS: tuple[Function, ...] = (
     PIPELINE_RENDER,
     PIPELINE_DELIVER,
     PIPELINE_COMPLETE,
-    PIPELINE_MARK_FAILED,
 )
 """The state machine's tasks; their ARNs fill the ASL file's `${...Arn}` placeholders."""
 
@@ -237,5 +263,6 @@ FUNCTIONS: tuple[Function, ...] = (
     INIT_DEFAULTS,
     EXPORT_DOWNLOAD_API,
     *STEP_FUNCTIONS,
+    PIPELINE_MARK_FAILED,
     PIPELINE_RECONCILE,
 )

@@ -14,8 +14,9 @@ from shared.items import conditional_check_failed, from_item, to_item, update_if
 from shared.settings import get_settings
 
 DeliveryStatus = Literal["created", "sending", "delivered", "failed"]
-DeliveryKind = Literal["report", "failure_notice", "recovery_notice"]
-"""A report to a recipient, or a note to the owner: a run failed; a run told of as failed was delivered after all."""
+DeliveryKind = Literal["report", "failure_notice", "recovery_notice", "partial_notice"]
+"""A report to a recipient, or a note to the owner: a run failed; a run told of as failed was delivered after all;
+a run was produced but some of its deliveries failed (each named)."""
 
 
 class DeliveryRecord(BaseModel):

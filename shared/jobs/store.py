@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.pipeline import JOBS
 from shared.items import conditional_check_failed, from_item, query_page, to_item, update_if
-from shared.jobs.models import ArtifactRecord, Job, JobError, JobStatus
+from shared.jobs.models import ArtifactRecord, DeliverySummary, Job, JobError, JobStatus
 from shared.settings import get_settings
 
 
@@ -63,7 +63,7 @@ def claim(tenant_id: str, job_id: str, now: str) -> Job | None:
             job_id,
             UpdateExpression=(
                 "SET #status = :processing, step = :start, startedAt = :now, updatedAt = :now, "
-                "attempt = attempt + :increment REMOVE #error, completedAt"
+                "attempt = attempt + :increment REMOVE #error, completedAt, resumedFrom, deliverySummary"
             ),
             ConditionExpression="#status = :source AND attribute_not_exists(deletedAt)",
             ExpressionAttributeNames={"#status": "status", "#error": "error"},
@@ -123,23 +123,70 @@ def set_artifacts(tenant_id: str, job_id: str, artifacts: list[ArtifactRecord], 
     )
 
 
-def complete(tenant_id: str, job_id: str, now: str, execution_ms: int, attempt: int | None = None) -> Job | None:
-    """processing → completed; None when it was not processing, or given `attempt` not that attempt (so the caller
-    counts the run only once)."""
+def complete(
+    tenant_id: str,
+    job_id: str,
+    now: str,
+    execution_ms: int,
+    attempt: int | None = None,
+    summary: DeliverySummary | None = None,
+) -> Job | None:
+    """processing → completed (every delivery delivered) or partially_delivered (some failed), with the delivery
+    summary; None when it was not processing, or given `attempt` not that attempt (the caller counts the run once)."""
+    summary = summary or DeliverySummary()
     values: dict[str, Any] = {
-        ":completed": "completed",
+        ":status": "partially_delivered" if summary.failed else "completed",
         ":complete": "complete",
         ":now": now,
         ":ms": execution_ms,
         ":processing": "processing",
+        ":summary": summary.model_dump(mode="json"),
     }
     return _update(
         tenant_id,
         job_id,
-        UpdateExpression="SET #status = :completed, step = :complete, completedAt = :now, updatedAt = :now, "
-        "executionTimeMs = :ms",
+        UpdateExpression="SET #status = :status, step = :complete, completedAt = :now, updatedAt = :now, "
+        "executionTimeMs = :ms, deliverySummary = :summary",
         ConditionExpression=_of_attempt("#status = :processing", values, attempt),
         ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues=values,
+    )
+
+
+def set_delivery_summary(tenant_id: str, job_id: str, summary: DeliverySummary, now: str) -> Job | None:
+    """A finished job's summary after failed deliveries were retried: partially_delivered ↔ completed follows it;
+    None when the job is not finished (or was deleted)."""
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET #status = :status, deliverySummary = :summary, updatedAt = :now",
+        ConditionExpression="#status IN (:completed, :partial) AND attribute_not_exists(deletedAt)",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":status": "partially_delivered" if summary.failed else "completed",
+            ":summary": summary.model_dump(mode="json"),
+            ":now": now,
+            ":completed": "completed",
+            ":partial": "partially_delivered",
+        },
+    )
+
+
+def resume(tenant_id: str, job_id: str, step: str, attempt: int | None, now: str) -> Job | None:
+    """failed → processing at `step` for a redrive of the execution whose failure was recorded (`error.executionArn`
+    set by mark-failed), same attempt; None otherwise (failed by a sweeper, run again, deleted)."""
+    values: dict[str, Any] = {":processing": "processing", ":step": step, ":now": now, ":failed": "failed"}
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET #status = :processing, step = :step, updatedAt = :now, resumedFrom = #error "
+        "REMOVE #error",
+        ConditionExpression=_of_attempt(
+            "#status = :failed AND attribute_exists(#error.executionArn) AND attribute_not_exists(deletedAt)",
+            values,
+            attempt,
+        ),
+        ExpressionAttributeNames={"#status": "status", "#error": "error"},
         ExpressionAttributeValues=values,
     )
 
@@ -206,9 +253,15 @@ def mark_deleted(tenant_id: str, job_id: str, now: str) -> Job | None:
         tenant_id,
         job_id,
         UpdateExpression="SET artifacts = :none, deletedAt = :now, updatedAt = :now",
-        ConditionExpression="#status IN (:completed, :failed) AND attribute_not_exists(deletedAt)",
+        ConditionExpression="#status IN (:completed, :partial, :failed) AND attribute_not_exists(deletedAt)",
         ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":none": [], ":now": now, ":completed": "completed", ":failed": "failed"},
+        ExpressionAttributeValues={
+            ":none": [],
+            ":now": now,
+            ":completed": "completed",
+            ":partial": "partially_delivered",
+            ":failed": "failed",
+        },
     )
 
 
