@@ -12,7 +12,7 @@ from typing import ClassVar
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.aws import client
+from shared.aws import client, send_client
 from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, DeliveryContext
 from shared.delivery.channels.aws_failures import as_channel_error
 from shared.delivery.send_rate import ses_bucket
@@ -171,7 +171,7 @@ def send_message(message: EmailMessage) -> ChannelReceipt:
     permanent."""
     ses_bucket().take()
     try:
-        reply = client("sesv2").send_email(
+        reply = send_client("sesv2").send_email(
             FromEmailAddress=get_settings().sender_email,
             Content={"Raw": {"Data": message.as_bytes()}},
         )

@@ -183,11 +183,14 @@ def complete(event: dict[str, Any]) -> dict[str, Any]:
     counted once; the owner told of failed deliveries, or that a run they were told had failed recovered; work/
     dropped. Idempotent: a second Complete of the same attempt changes and sends nothing."""
     state = RunState.model_validate(event)
-    job = job_store.get(state.tenantId, state.jobId)
+    stamp = clock.iso(clock.now())
+    job = (
+        job_store.set_step(state.tenantId, state.jobId, "complete", stamp, attempt=state.attempt)
+        or job_store.resume(state.tenantId, state.jobId, "complete", state.attempt, stamp)
+        or job_store.get(state.tenantId, state.jobId)
+    )
     if job is None:
         raise PermanentError(f"job {state.jobId} does not exist")
-    if job.status == "failed":
-        job = _processing(state, "complete")
     now = clock.now()
     started = datetime.fromisoformat((job.startedAt or job.createdAt).replace("Z", "+00:00"))
     elapsed = max(0, int((now - started).total_seconds() * 1000))
