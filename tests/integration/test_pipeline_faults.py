@@ -15,6 +15,7 @@ import pytest
 
 from local import queues
 from local.execution_redrive import redrive
+from local.peers import HttpPeer, Reply
 from local.runtime import LocalRuntime
 from shared import clock
 from shared.aws import client
@@ -290,3 +291,68 @@ def test_a_late_status_change_of_an_earlier_run_never_changes_a_rerun(
     job = job_store.get("acme", job_id)
     assert job is not None
     assert job.step == "fetch"
+
+
+def test_a_webhook_answering_400_fails_alone_and_a_retry_after_the_fix_sends_only_it(
+    alice_api: ApiClient, token: TokenFactory
+) -> None:
+    """Two email recipients and an S3 channel get the report while the webhook answers 400: the job ends
+    partially_delivered (3 delivered, 1 failed), the owner's notice names the webhook; once the receiver is fixed,
+    retrying sends the webhook alone."""
+    client("s3").create_bucket(Bucket="acme-partner-drop")
+    with HttpPeer() as peer:
+        peer.expect_secret("/hook", "s3cret-for-this-subscription")
+        peer.script(*[Reply(400, body="unknown event type")] * 5)
+        created = alice_api.post(
+            "/api/subscriptions",
+            {
+                "reportType": "clinical_weekly",
+                "filters": {"trialId": TRIAL, "fileTypes": ["txt"]},
+                "formats": ["pdf"],
+                "channels": [
+                    {"channel": "email", "recipients": list(RECIPIENTS)},
+                    {"channel": "s3", "recipients": ["partner"], "config": {"bucket": "acme-partner-drop"}},
+                    {
+                        "channel": "webhook",
+                        "recipients": ["ops-hook"],
+                        "config": {"url": peer.url("/hook"), "secret": "s3cret-for-this-subscription"},
+                    },
+                ],
+            },
+        )
+        assert created.status == 201, created.body
+        job_id = alice_api.post(f"/api/subscriptions/{created.json['subscriptionId']}/run").json["jobId"]
+        job = wait_for_job(alice_api, job_id)
+        assert job["status"] == "partially_delivered", job
+        assert (job["deliverySummary"]["delivered"], job["deliverySummary"]["failed"]) == (3, 1)
+        (failure,) = job["deliverySummary"]["failures"]
+        assert (failure["channel"], failure["recipient"]) == ("webhook", "ops-hook")
+        assert "HTTP 400" in failure["reason"]
+        assert len(peer.requests) == 1, "a 400 is not retried"
+        _one_report_each()
+        objects = client("s3").list_objects_v2(Bucket="acme-partner-drop").get("Contents", [])
+        assert len(objects) == 1
+        (notice,) = notices_to("alice@example.com", "Report partly delivered")
+        text = str(notice.get_body(preferencelist=("plain",)).get_content())
+        assert "ops-hook (webhook): " in text
+        assert "HTTP 400" in text
+        assert {e["status"] for e in executions()} == {"SUCCEEDED"}
+        assert _dlq_messages() == []
+
+        peer.reset()
+        retried = alice_api.post(f"/api/jobs/{job_id}/deliveries/retry")
+        assert retried.status == 202, retried.body
+        assert retried.json["deliveryIds"] == [failure["deliveryId"]]
+        queues.drain()
+        job = wait_for_job(alice_api, job_id)
+        assert job["status"] == "completed", job
+        assert (job["deliverySummary"]["delivered"], job["deliverySummary"]["failed"]) == (4, 0)
+        assert len(peer.requests) == 1
+        assert peer.requests[0].signature_valid is True
+        _one_report_each()
+        assert len(client("s3").list_objects_v2(Bucket="acme-partner-drop").get("Contents", [])) == 1
+        assert client("s3").head_object(Bucket="acme-partner-drop", Key=objects[0]["Key"])["ETag"] == objects[0]["ETag"]
+        again = alice_api.post(f"/api/jobs/{job_id}/deliveries/retry")
+        assert again.json["deliveryIds"] == [], "nothing failed is left to retry"
+        bob = alice_api.post(f"/api/jobs/{job_id}/deliveries/retry", token=token(sub="bob"))
+        assert bob.status == 404
