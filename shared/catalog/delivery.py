@@ -18,6 +18,12 @@ DISTRIBUTION_STATS = Table(
 )
 """Seed 003's distribution_stats: one item per tenant, hour, report type and channel, counters added atomically."""
 
+SEND_RATE = Table(id="send-rate", env_var="SEND_RATE_TABLE", partition_key=Key("bucketId"))
+"""Token buckets shared by every Lambda environment of the account (`bucketId` = `ses`): one SES sending rate, held
+with conditional updates (`shared.delivery.send_rate`)."""
+SEND_RATE_GRANT = Grant(SEND_RATE.id, "read_write")
+"""Every function that sends email has it (`EMAIL_SENDERS` and the pipeline's Deliver, Complete and mark-failed)."""
+
 CHANNEL_SECRETS = EncryptionKey(
     id="channel-secrets",
     env_var="CHANNEL_SECRETS_KEY",
@@ -30,6 +36,7 @@ CHANNEL_GRANTS = (
     Grant(INBOX.id, "read_write"),
     Grant(DISTRIBUTION_STATS.id, "read_write"),
     Grant(CHANNEL_SECRETS.id, "decrypt"),
+    SEND_RATE_GRANT,
 )
 """What running the delivery channels uses (inbox items, distribution stats, opening sealed channel secrets); every
 `CHANNEL_SENDERS` entry has it."""
@@ -86,7 +93,7 @@ JOB_SWEEPER = Function(
     kind="cron",
     description="Every 15 minutes: jobs processing past JOB_WORKING_TIMEOUT_MINUTES are re-driven or failed",
     schedule="rate(15 minutes)",
-    grants=(Grant("jobs", "read_write"), Grant("deliveries", "read_write")),
+    grants=(Grant("jobs", "read_write"), Grant("deliveries", "read_write"), SEND_RATE_GRANT),
     timeout_s=300,
     reserved_concurrency=1,
 )
@@ -119,7 +126,7 @@ customer buckets, SNS push."""
 EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, REPORTING_API.name, DELIVERY_WORKER.name)
 """The delivery functions that send email (report emails, failure notes): SES send and quota, the API's base URL."""
 
-TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS)
+TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS, SEND_RATE)
 BUCKETS: tuple[Bucket, ...] = ()
 QUEUES: tuple[Queue, ...] = (DELIVERY_REQUESTS,)
 LAKE_TABLES: tuple[LakeTable, ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS
+from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS, SEND_RATE_GRANT
 from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
 
 SUBSCRIPTIONS = Table(
@@ -199,7 +199,7 @@ PIPELINE_COMPLETE = Function(
     kind="task",
     description="Pipeline Complete: completed or partially_delivered with the delivery summary, the run counted, the "
     "owner told of failed deliveries or of a recovery, work/ data removed",
-    grants=(*_STEP_GRANTS, Grant(DELIVERIES.id, "read_write")),
+    grants=(*_STEP_GRANTS, Grant(DELIVERIES.id, "read_write"), SEND_RATE_GRANT),
 )
 PIPELINE_MARK_FAILED = Function(
     name="pipeline-mark-failed",
@@ -207,7 +207,7 @@ PIPELINE_MARK_FAILED = Function(
     kind="task",
     description="Target of the status-change rule (execution FAILED, TIMED_OUT, ABORTED): the job failed with its "
     "step and cause, the owner emailed once, the failure on the pipeline DLQ",
-    grants=(*_DATA, Grant(DELIVERIES.id, "read_write"), Grant(PIPELINE_DLQ.id, "send")),
+    grants=(*_DATA, Grant(DELIVERIES.id, "read_write"), Grant(PIPELINE_DLQ.id, "send"), SEND_RATE_GRANT),
 )
 """Also `states:GetExecutionHistory` on the state machine's executions (PipelineConstruct), to name the failed state
 and the attempt it ran."""
