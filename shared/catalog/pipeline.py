@@ -23,11 +23,12 @@ JOBS = Table(
     sort_key=Key("jobId"),
     indexes=(
         Index("subscription-index", Key("subscriptionId"), Key("createdAt")),
-        Index("status-index", Key("status"), Key("updatedAt")),
+        Index("status-index", Key("statusShard"), Key("updatedAt")),
         Index("tenant-index", Key("tenantId"), Key("createdAt")),
     ),
 )
-"""One item per job (a scheduled run, a run-now or a one-off export). An export id is a job id."""
+"""One item per job (a scheduled run, a run-now or a one-off export). An export id is a job id. `status-index` is keyed
+on `statusShard` = `<status>#<n>` (`shared.status_shards`): writes spread over 8 partitions per status."""
 
 DELIVERIES = Table(
     id="deliveries",
@@ -36,10 +37,11 @@ DELIVERIES = Table(
     sort_key=Key("deliveryId"),
     indexes=(
         Index("job-index", Key("jobId"), Key("deliveryId")),
-        Index("status-index", Key("status"), Key("updatedAt")),
+        Index("status-index", Key("statusShard"), Key("updatedAt")),
     ),
 )
-"""One item per delivery (a job's artifacts to one recipient over one channel): created → sending → delivered|failed."""
+"""One item per delivery (a job's artifacts to one recipient over one channel): created → sending → delivered|failed;
+`status-index` on `statusShard` = `<status>#<n>` as for jobs."""
 
 TRIAL_RECORDS = Table(
     id="trial-records",
