@@ -119,7 +119,12 @@ class PipelineConstruct(Construct):
             stack.format_arn(service="ses", resource="identity", resource_name=sender.rsplit("@", 1)[-1]),
         ]
         base_url = platform.api.stage.url.rstrip("/")
-        email_senders = (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name, PIPELINE_COMPLETE.name, *DELIVERY_EMAIL_SENDERS)
+        email_senders = (
+            PIPELINE_DELIVER.name,
+            PIPELINE_MARK_FAILED.name,
+            PIPELINE_COMPLETE.name,
+            *DELIVERY_EMAIL_SENDERS,
+        )
         for name in dict.fromkeys((*email_senders, *SCHEDULING_APIS)):
             functions[name].add_environment("API_BASE_URL", base_url)
         for name in dict.fromkeys(email_senders):
@@ -211,10 +216,12 @@ class PipelineConstruct(Construct):
             resource_name=f"{self.state_machine.state_machine_name}:*",
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
-        mark_failed.add_to_role_policy(aws_iam.PolicyStatement(actions=["states:GetExecutionHistory"], resources=[executions]))
+        mark_failed.add_to_role_policy(
+            aws_iam.PolicyStatement(actions=["states:GetExecutionHistory"], resources=[executions])
+        )
         acknowledge(
             mark_failed,
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:{stack.region}:{stack.account}:execution:"
             f"<{stack.get_logical_id(self.state_machine.node.default_child)}.Name>:*]",  # type: ignore[arg-type]
             "mark-failed reads the history of whichever execution of the report state machine ended badly.",
         )

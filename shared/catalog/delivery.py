@@ -117,13 +117,13 @@ DELIVERY_WORKER = Function(
     timeout_s=120,
 )
 
-CHANNEL_SENDERS: tuple[str, ...] = ("pipeline-deliver", DELIVERY_SWEEPER.name, REPORTING_API.name, DELIVERY_WORKER.name)
+CHANNEL_SENDERS: tuple[str, ...] = ("pipeline-deliver", DELIVERY_SWEEPER.name, DELIVERY_WORKER.name)
 """Names of the functions that run delivery channels (the pipeline's Deliver step, the sweeper, the delivery worker
-that sends deliver-now and retried deliveries; the reporting API validates channel targets);
+that sends deliver-now and retried deliveries: the reporting API only queues them);
 each has `CHANNEL_GRANTS`. `DeliveryConstruct` grants each what the channels need beyond the catalog: SFTP key secrets,
 customer buckets, SNS push."""
 
-EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, REPORTING_API.name, DELIVERY_WORKER.name)
+EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, DELIVERY_WORKER.name)
 """The delivery functions that send email (report emails, failure notes): SES send and quota, the API's base URL."""
 
 TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS, SEND_RATE)
