@@ -35,7 +35,7 @@ class RunState(BaseModel):
     subscriptionId: str | None = None
     attempt: int | None = None
     """The job's attempt this execution claimed: its steps change only that attempt (a late step of an earlier
-    execution, e.g. a retried MarkFailed, never fails or advances a rerun)."""
+    execution, e.g. a status-change event delivered again, never fails or advances a rerun)."""
     duplicate: bool = False
     fetched: str | None = None
     """S3 key of the fetched data."""
