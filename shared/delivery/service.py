@@ -208,6 +208,23 @@ def notify_owner_of_partial_delivery(job: Job) -> DeliveryRecord | None:
     return _notify_owner(job, "partial_notice")
 
 
+def end_retries(job: Job) -> list[DeliveryRecord]:
+    """The job's report deliveries left `failed` with a transient cause once Step Functions' retries are used up: failed
+    for good (not `retryable`), so the delivery sweeper does not add a third retry layer; the retry route sends them
+    again on request."""
+    ended = []
+    for record in records.list_for_job(job.jobId):
+        if record.tenantId != job.tenantId or record.kind != "report" or record.status != "failed":
+            continue
+        if not record.retryable:
+            continue
+        reason = f"{record.lastError} (retries used up; POST /api/jobs/{job.jobId}/deliveries/retry sends it again)"
+        done = records.give_up(record.tenantId, record.deliveryId, record.updatedAt, reason, clock.iso(clock.now()))
+        if done is not None:
+            ended.append(done)
+    return ended
+
+
 def delivery_summary(job: Job) -> DeliverySummary:
     """How the job's report deliveries stand: delivered, and every other one failed with its reason."""
     summary = DeliverySummary()

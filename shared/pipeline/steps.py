@@ -194,6 +194,7 @@ def complete(event: dict[str, Any]) -> dict[str, Any]:
     now = clock.now()
     started = datetime.fromisoformat((job.startedAt or job.createdAt).replace("Z", "+00:00"))
     elapsed = max(0, int((now - started).total_seconds() * 1000))
+    delivery.end_retries(job)
     summary = delivery.delivery_summary(job)
     done = job_store.complete(job.tenantId, job.jobId, clock.iso(now), elapsed, attempt=state.attempt, summary=summary)
     if done is not None:

@@ -20,6 +20,7 @@ from local.runtime import LocalRuntime
 from shared import clock
 from shared.aws import client
 from shared.catalog.pipeline import PIPELINE_DLQ
+from shared.delivery import records as delivery_records
 from shared.delivery import registry
 from shared.delivery import service as delivery_service
 from shared.errors import PermanentError, TransientError
@@ -356,3 +357,22 @@ def test_a_webhook_answering_400_fails_alone_and_a_retry_after_the_fix_sends_onl
         assert again.json["deliveryIds"] == [], "nothing failed is left to retry"
         bob = alice_api.post(f"/api/jobs/{job_id}/deliveries/retry", token=token(sub="bob"))
         assert bob.status == 404
+
+
+def test_a_delivery_failing_transiently_past_its_retries_is_ended_not_left_to_the_sweeper(
+    alice_api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step Functions' Retry is the last automatic layer for a delivery: after it, Complete fails the delivery for good
+    (not `retryable`), so the delivery sweeper never re-sends it; the owner is told and the retry route sends it."""
+    _inject(monkeypatch, "deliver", "transient")
+    monkeypatch.setattr(registry.CHANNELS["email"], "remaining", 1_000)
+    job_id = _subscribe_and_run(alice_api)
+    job = wait_for_job(alice_api, job_id)
+    assert job["status"] == "partially_delivered", job
+    (failure,) = job["deliverySummary"]["failures"]
+    assert "retries used up" in failure["reason"]
+    carol = delivery_records.get("acme", failure["deliveryId"])
+    assert carol is not None
+    assert (carol.status, carol.retryable, carol.attempts) == ("failed", False, 3), "1 + MaxAttempts 2 invocations"
+    assert carol.deliveryId not in [r.deliveryId for r in delivery_records.list_retryable("9999", "0000")]
+    assert len(notices_to("alice@example.com", "Report partly delivered")) == 1
