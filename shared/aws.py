@@ -26,7 +26,7 @@ def resource(service: str) -> Any:
     return boto3.session.Session().resource(service, config=_CONFIG)
 
 
-_SEND_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=15)
+_SEND_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=15)
 """For a delivery's hand-over (SES): fewer, shorter tries, so one send's worst case fits its function's timeout
 (`shared.delivery.retry_budget`)."""
 
