@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.catalog.delivery import DELIVERY_REQUESTS
 from shared.delivery.requests import DeliveryRequest, send_one
 from shared.observability import lambda_entry
 
@@ -17,7 +18,8 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> str:
-    return send_one(DeliveryRequest.model_validate_json(record.body)).status
+    last = int(record.attributes.approximate_receive_count) >= DELIVERY_REQUESTS.max_receive_count
+    return send_one(DeliveryRequest.model_validate_json(record.body), last_receive=last).status
 
 
 def _handle(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

@@ -9,7 +9,7 @@ from shared import clock
 from shared.catalog.delivery import DELIVERY_REQUESTS
 from shared.delivery import records, service
 from shared.delivery.records import DeliveryRecord
-from shared.errors import DependencyFailed, PermanentError
+from shared.errors import DependencyFailed, PermanentError, TransientError
 from shared.jobs import store as job_store
 from shared.jobs.models import FINISHED
 from shared.observability import logger
@@ -39,9 +39,11 @@ def enqueue(queued: list[DeliveryRecord]) -> list[str]:
     return [r.deliveryId for r in queued]
 
 
-def send_one(request: DeliveryRequest) -> DeliveryRecord:
+def send_one(request: DeliveryRequest, last_receive: bool = False) -> DeliveryRecord:
     """Send one queued delivery once (a delivered one is not sent again); TransientError is raised for the queue's
-    redelivery, anything else leaves the record failed with its cause. A finished job's summary follows."""
+    redelivery, except on the queue's last receive, where the delivery is failed for good (the sweeper adds no third
+    layer; the retry route sends it again); anything else leaves the record failed with its cause. A finished job's
+    summary follows."""
     record = records.get(request.tenantId, request.deliveryId)
     job = job_store.get(request.tenantId, request.jobId)
     if record is None or job is None:
@@ -51,6 +53,10 @@ def send_one(request: DeliveryRequest) -> DeliveryRecord:
     except PermanentError as error:
         logger.info("queued delivery failed for good", extra={"delivery_id": record.deliveryId, "error": f"{error}"})
         done = records.get(request.tenantId, request.deliveryId) or record
+    except TransientError:
+        if not last_receive:
+            raise
+        done = service.end_retries_of(request.tenantId, request.deliveryId) or record
     if job.status in FINISHED and record.kind == "report" and job.subscriptionId is not None:
         job_store.set_delivery_summary(job.tenantId, job.jobId, service.delivery_summary(job), clock.iso(clock.now()))
     return done

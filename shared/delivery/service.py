@@ -214,15 +214,24 @@ def end_retries(job: Job) -> list[DeliveryRecord]:
     again on request."""
     ended = []
     for record in records.list_for_job(job.jobId):
-        if record.tenantId != job.tenantId or record.kind != "report" or record.status != "failed":
-            continue
-        if not record.retryable:
-            continue
-        reason = f"{record.lastError} (retries used up; POST /api/jobs/{job.jobId}/deliveries/retry sends it again)"
-        done = records.give_up(record.tenantId, record.deliveryId, record.updatedAt, reason, clock.iso(clock.now()))
-        if done is not None:
-            ended.append(done)
+        if record.tenantId == job.tenantId and record.kind == "report" and record.status == "failed":
+            done = _end_retries(record)
+            if done is not None:
+                ended.append(done)
     return ended
+
+
+def end_retries_of(tenant_id: str, delivery_id: str) -> DeliveryRecord | None:
+    """One delivery's retries ended as `end_retries` does (a queued delivery on its last receive)."""
+    record = records.get(tenant_id, delivery_id)
+    return _end_retries(record) if record is not None and record.status == "failed" else None
+
+
+def _end_retries(record: DeliveryRecord) -> DeliveryRecord | None:
+    if not record.retryable:
+        return None
+    reason = f"{record.lastError} (retries used up; POST /api/jobs/{record.jobId}/deliveries/retry sends it again)"
+    return records.give_up(record.tenantId, record.deliveryId, record.updatedAt, reason, clock.iso(clock.now()))
 
 
 def delivery_summary(job: Job) -> DeliverySummary:

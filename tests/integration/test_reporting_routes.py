@@ -9,7 +9,10 @@ import time
 import pytest
 
 from local import queues
+from local.peers import HttpPeer, Reply
 from local.runtime import LocalRuntime
+from shared.catalog.delivery import DELIVERY_REQUESTS
+from shared.delivery import records
 from shared.inbox.logic import list_inbox
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
@@ -167,3 +170,23 @@ def test_deliver_now_answers_at_once_and_refuses_retries_beyond_the_send_budget(
     )
     assert refused.status == 400, refused.body
     assert "beyond the 90 s" in refused.json["message"]
+
+
+def test_a_queued_delivery_failing_on_every_receive_is_ended_for_good_on_the_last(alice: ApiClient) -> None:
+    """The queue's redelivery is the second layer of a deliver-now: after its last receive the delivery is failed for
+    good (not retryable), so the delivery sweeper does not send it a fourth time."""
+    job = stored_job("job-flaky-peer")
+    with HttpPeer() as peer:
+        peer.script(*[Reply(503)] * 10)
+        hook = {"url": peer.url("/hook"), "secret": "s3cret-for-this-subscription", "retry": {"max_attempts": 1}}
+        channel = {"channel": "webhook", "recipients": ["ops"], "config": hook}
+        request = {"request_id": "flaky", "report_id": job.jobId, "channels": [channel]}
+        reply = alice.post("/api/v1/reporting/deliver", request)
+        assert reply.status == 202, reply.body
+        queues.drain()
+        assert len(peer.requests) == DELIVERY_REQUESTS.max_receive_count
+    (status,) = reply.json["deliveries"]
+    record = records.get("acme", status["delivery_id"])
+    assert record is not None
+    assert (record.status, record.retryable, record.attempts) == ("failed", False, 3)
+    assert "retries used up" in (record.lastError or "")
