@@ -1,4 +1,5 @@
-"""The state machine's mark failed task (see shared/pipeline/report_pipeline.asl.json)."""
+"""Target of the EventBridge rule on the report state machine's "Execution Status Change" events (FAILED, TIMED_OUT,
+ABORTED): records the failure outside the execution, so a redrive resumes at the failed step."""
 
 from shared.observability import lambda_entry
 from shared.pipeline import steps

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, Field
 
 from shared import clock
-from shared.api.replies import CallerDep
+from shared.api.replies import CallerDep, json_reply
 from shared.api.resolver import new_resolver
 from shared.delivery import reporting, stats
 from shared.delivery.reporting import (
@@ -21,6 +21,7 @@ from shared.delivery.reporting import (
     DeliveryStatus,
     ReportSubscription,
     ReportSubscriptionRequest,
+    RetryQueued,
     SubscriptionResponse,
 )
 from shared.delivery.stats import StatsRow
@@ -99,8 +100,8 @@ def subscriptions_of(
     summary="Deliver a completed report to the given channels now (idempotent per request_id)",
     tags=["reporting"],
 )
-def deliver(request: DeliveryRequest, caller: CallerDep) -> DeliveryResponse:
-    return reporting.deliver_now(caller, request)
+def deliver(request: DeliveryRequest, caller: CallerDep) -> Response[DeliveryResponse]:
+    return json_reply(202, reporting.deliver_now(caller, request))
 
 
 @router.get(
@@ -110,6 +111,16 @@ def deliver(request: DeliveryRequest, caller: CallerDep) -> DeliveryResponse:
 )
 def delivery_status(delivery_id: Annotated[str, Path(max_length=100)], caller: CallerDep) -> DeliveryStatus:
     return reporting.delivery_status(caller, delivery_id)
+
+
+@router.post(
+    "/api/jobs/<job_id>/deliveries/retry",
+    summary="Send a job's failed deliveries again (owner or admin); delivered ones are not resent",
+    tags=["jobs"],
+    responses={202: {"description": "Queued: the delivery ids"}},
+)
+def retry_deliveries(job_id: Annotated[str, Path(max_length=100)], caller: CallerDep) -> Response[RetryQueued]:
+    return json_reply(202, reporting.retry_failed(caller, job_id))
 
 
 @router.get("/api/jobs/<job_id>/deliveries", summary="A job's deliveries, each with its status", tags=["jobs"])

@@ -1,4 +1,4 @@
-"""`python -m local run | token | user | init-defaults | redrive-dlq | verify-email | capacity | api-key |
+"""`python -m local run | token | user | init-defaults | redrive-dlq | verify-email | redrive | capacity | api-key |
 migrate-n10n`: the local runtime's command line.
 
 Commands that act on AWS work on the running twin (`AWS_ENDPOINT_URL`, as `make run` prints it), on a deployed stage
@@ -70,6 +70,27 @@ def _redrive_dlq(args: argparse.Namespace) -> int:
     handle = f", task {result.task_handle}" if result.task_handle else ""
     print(f"{args.queue}: {result.status} by {result.method}; moved {moved}, failed {result.failed}{handle}")
     return 0 if result.status in ("RUNNING", "COMPLETED") else 1
+
+
+def _redrive(args: argparse.Namespace) -> int:
+    """Resume a failed job's execution at its failed step (against the local AWS that `make run` prints)."""
+    from local.account import REGION
+    from local.execution_redrive import redrive
+    from local.resources import physical_name
+    from shared.aws import client
+
+    if not os.environ.get("AWS_ENDPOINT_URL"):
+        print("set AWS_ENDPOINT_URL to the local AWS that `make run` prints", file=sys.stderr)
+        return 1
+    for name, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+    os.environ.setdefault("JOBS_TABLE", physical_name("jobs"))
+    if not os.environ.get("STATE_MACHINE_ARN"):
+        machines = client("stepfunctions").list_state_machines()["stateMachines"]
+        os.environ["STATE_MACHINE_ARN"] = next(m["stateMachineArn"] for m in machines if m["name"] == "report-pipeline")
+    print(f"redriven: {redrive(args.tenant, args.job_id)}", flush=True)
+    return 0
 
 
 def _init_defaults(args: argparse.Namespace) -> int:
@@ -355,6 +376,11 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("address", nargs="+")
     verify.add_argument("--stack", action="append", help="verify in the deployed stage's account and region")
     verify.set_defaults(func=_verify_email)
+
+    resume = commands.add_parser("redrive", help="resume a failed job's execution at its failed step (as a redrive)")
+    resume.add_argument("job_id")
+    resume.add_argument("--tenant", default="acme")
+    resume.set_defaults(func=_redrive)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -10,7 +10,7 @@ from typing import Any
 
 from shared import catalog
 from shared.aws import client
-from shared.catalog.pipeline import SCHEDULER_DLQ
+from shared.catalog.pipeline import PIPELINE_EVENTS_DLQ, SCHEDULER_DLQ
 from shared.pipeline import definition
 from shared.settings import get_settings, reset_settings
 
@@ -216,9 +216,11 @@ def create_pipeline(function_arns: dict[str, str], env: dict[str, str]) -> dict[
         type="STANDARD",
     )["stateMachineArn"]
     client("scheduler").create_schedule_group(Name=get_settings().schedule_group)
+    events_dlq = client("sqs").create_queue(QueueName=physical_name(PIPELINE_EVENTS_DLQ.id))["QueueUrl"]
     dlq_arn = client("sqs").get_queue_attributes(QueueUrl=env[SCHEDULER_DLQ.env_var], AttributeNames=["QueueArn"])
     return {
         "STATE_MACHINE_ARN": state_machine_arn,
         "SCHEDULER_ROLE_ARN": create_role(SCHEDULER_ROLE, "scheduler.amazonaws.com"),
         "SCHEDULER_DLQ_ARN": dlq_arn["Attributes"]["QueueArn"],
+        PIPELINE_EVENTS_DLQ.env_var: events_dlq,
     }

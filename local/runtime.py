@@ -12,6 +12,7 @@ from local.http_adapter import LocalHttpApi
 from local.queues import poll_queues
 from local.resources import create_all
 from local.scheduler import fire_due_schedules
+from local.status_events import install as emit_status_changes
 
 LOCAL_ENVIRONMENT = {
     "STAGE": "local",
@@ -44,6 +45,7 @@ class LocalRuntime:
             os.environ.setdefault(name, value)
         outbox.install()
         self.aws.start()
+        emit_status_changes()
         self.http = LocalHttpApi(self.port)
         os.environ["API_BASE_URL"] = self.http.url
         self.environment = create_all()

@@ -28,7 +28,19 @@ def resource(service: str) -> Any:
     return boto3.session.Session().resource(service, config=_SERVICE_CONFIG.get(service, _CONFIG))
 
 
+_SEND_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=5, read_timeout=15)
+"""For a delivery's hand-over (SES): fewer, shorter tries, so one send's worst case fits its function's timeout
+(`shared.delivery.retry_budget`)."""
+
+
+@cache
+def send_client(service: str) -> Any:
+    """A boto3 client for a delivery's hand-over call, with the send retry budget."""
+    return boto3.session.Session().client(service, config=_SEND_CONFIG)
+
+
 def reset_clients() -> None:
     """Forget every client (after the endpoint or credentials of the process changed)."""
     client.cache_clear()
     resource.cache_clear()
+    send_client.cache_clear()

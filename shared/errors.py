@@ -59,4 +59,5 @@ class TransientError(Exception):
 
 
 class PermanentError(Exception):
-    """A failure that a retry will not fix. Step Functions routes it straight to MarkFailed."""
+    """A failure that a retry will not fix. Step Functions does not retry it: the execution ends at that step (a
+    delivery: that delivery ends failed)."""

@@ -3,7 +3,19 @@ start it, and the permissions of the pipeline functions beyond their catalog gra
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack, aws_iam, aws_logs, aws_scheduler, aws_stepfunctions
+from aws_cdk import (
+    ArnFormat,
+    Duration,
+    RemovalPolicy,
+    Stack,
+    aws_events,
+    aws_events_targets,
+    aws_iam,
+    aws_logs,
+    aws_scheduler,
+    aws_sqs,
+    aws_stepfunctions,
+)
 from constructs import Construct
 
 from cdk.nag import acknowledge
@@ -11,13 +23,16 @@ from cdk.platform import Platform
 from shared.catalog.delivery import EMAIL_SENDERS as DELIVERY_EMAIL_SENDERS
 from shared.catalog.delivery import JOB_SWEEPER
 from shared.catalog.pipeline import (
+    PIPELINE_COMPLETE,
     PIPELINE_DELIVER,
     PIPELINE_DLQ,
     PIPELINE_MARK_FAILED,
     SCHEDULER_DLQ,
     SCHEDULING_APIS,
+    STATUS_CHANGE_TARGET,
 )
 from shared.pipeline import definition
+from shared.pipeline.state import ENDED_BADLY
 
 
 class PipelineConstruct(Construct):
@@ -54,7 +69,7 @@ class PipelineConstruct(Construct):
         )
         for name in definition.FUNCTION_PLACEHOLDERS.values():
             functions[name].grant_invoke(self.state_machine)
-        storage.queues[PIPELINE_DLQ.id].grant_send_messages(self.state_machine)
+        self._status_change_rule(stack)
 
         self.schedule_group = aws_scheduler.CfnScheduleGroup(self, "Schedules", name=schedule_group)
         self.scheduler_role = aws_iam.Role(
@@ -109,7 +124,12 @@ class PipelineConstruct(Construct):
             stack.format_arn(service="ses", resource="identity", resource_name=sender.rsplit("@", 1)[-1]),
         ]
         base_url = platform.api.stage.url.rstrip("/")
-        email_senders = (PIPELINE_DELIVER.name, PIPELINE_MARK_FAILED.name, *DELIVERY_EMAIL_SENDERS)
+        email_senders = (
+            PIPELINE_DELIVER.name,
+            PIPELINE_MARK_FAILED.name,
+            PIPELINE_COMPLETE.name,
+            *DELIVERY_EMAIL_SENDERS,
+        )
         for name in dict.fromkeys((*email_senders, *SCHEDULING_APIS)):
             functions[name].add_environment("API_BASE_URL", base_url)
         for name in dict.fromkeys(email_senders):
@@ -128,6 +148,11 @@ class PipelineConstruct(Construct):
             "pipeline-dlq",
             storage.queues[PIPELINE_DLQ.id].metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
             "A report job failed for good: its step and cause are in the pipeline dead-letter queue",
+        )
+        monitoring.alarm_on(
+            "pipeline-events-dlq",
+            self.events_dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
+            "A failed report execution could not be recorded (mark-failed refused its status-change event)",
         )
         monitoring.alarm_on(
             "scheduler-dlq",
@@ -157,4 +182,51 @@ class PipelineConstruct(Construct):
             self.state_machine,
             "AwsSolutions-IAM5[Resource::*]",
             "X-Ray tracing and CloudWatch Logs delivery of the state machine have no resource-level permissions.",
+        )
+
+    def _status_change_rule(self, stack: Stack) -> None:
+        """The rule on the state machine's "Execution Status Change" events (FAILED, TIMED_OUT, ABORTED) that invokes
+        mark-failed, with the target's retry policy and dead-letter queue; mark-failed reads the execution's history."""
+        functions = self.platform.functions
+        self.events_dlq = aws_sqs.Queue(
+            self,
+            "StatusChangeDlq",
+            encryption=aws_sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        acknowledge(self.events_dlq, "AwsSolutions-SQS3", "It is itself the dead-letter queue of the rule's target.")
+        mark_failed = functions[STATUS_CHANGE_TARGET.function]
+        self.status_change_rule = aws_events.Rule(
+            self,
+            "ExecutionEndedBadly",
+            description="Report pipeline executions that ended FAILED, TIMED_OUT or ABORTED: recorded by mark-failed",
+            event_pattern=aws_events.EventPattern(
+                source=["aws.states"],
+                detail_type=[definition.STATUS_CHANGE_DETAIL_TYPE],
+                detail={"status": list(ENDED_BADLY), "stateMachineArn": [self.state_machine.state_machine_arn]},
+            ),
+            targets=[
+                aws_events_targets.LambdaFunction(
+                    mark_failed,
+                    dead_letter_queue=self.events_dlq,
+                    retry_attempts=STATUS_CHANGE_TARGET.retry_attempts,
+                    max_event_age=Duration.seconds(STATUS_CHANGE_TARGET.max_event_age_s),
+                )
+            ],
+        )
+        executions = stack.format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{self.state_machine.state_machine_name}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        mark_failed.add_to_role_policy(
+            aws_iam.PolicyStatement(actions=["states:GetExecutionHistory"], resources=[executions])
+        )
+        acknowledge(
+            mark_failed,
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:{stack.region}:{stack.account}:execution:"
+            f"<{stack.get_logical_id(self.state_machine.node.default_child)}.Name>:*]",  # type: ignore[arg-type]
+            "mark-failed reads the history of whichever execution of the report state machine ended badly.",
         )

@@ -12,7 +12,7 @@ export interface Artifact {
 export interface Job {
   jobId: string;
   subscriptionId?: string | null;
-  status: "pending" | "processing" | "completed" | "failed" | string;
+  status: "pending" | "processing" | "completed" | "partially_delivered" | "failed" | string;
   step?: string | null;
   createdAt?: string | null;
   completedAt?: string | null;
@@ -125,7 +125,7 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
         { "data-id": job.jobId, "data-status": job.status },
         el("td", {}, el("code", { title: job.jobId }, job.jobId.slice(0, 12))),
         el("td", {}, job.subscriptionId ? el("code", { title: job.subscriptionId }, job.subscriptionId.slice(0, 16)) : "—"),
-        el("td", {}, el("span", { class: `status status-${job.status}` }, job.status)),
+        el("td", {}, el("span", { class: `status status-${job.status}` }, job.status === "partially_delivered" ? "partially delivered" : job.status)),
         el("td", {}, job.step ?? "—"),
         el("td", {}, formatTime(job.createdAt)),
         el("td", {}, formatTime(job.completedAt)),

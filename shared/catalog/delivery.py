@@ -18,6 +18,12 @@ DISTRIBUTION_STATS = Table(
 )
 """Seed 003's distribution_stats: one item per tenant, hour, report type and channel, counters added atomically."""
 
+SEND_RATE = Table(id="send-rate", env_var="SEND_RATE_TABLE", partition_key=Key("bucketId"))
+"""Token buckets shared by every Lambda environment of the account (`bucketId` = `ses`): one SES sending rate, held
+with conditional updates (`shared.delivery.send_rate`)."""
+SEND_RATE_GRANT = Grant(SEND_RATE.id, "read_write")
+"""Every function that sends email has it (`EMAIL_SENDERS` and the pipeline's Deliver, Complete and mark-failed)."""
+
 CHANNEL_SECRETS = EncryptionKey(
     id="channel-secrets",
     env_var="CHANNEL_SECRETS_KEY",
@@ -30,6 +36,7 @@ CHANNEL_GRANTS = (
     Grant(INBOX.id, "read_write"),
     Grant(DISTRIBUTION_STATS.id, "read_write"),
     Grant(CHANNEL_SECRETS.id, "decrypt"),
+    SEND_RATE_GRANT,
 )
 """What running the delivery channels uses (inbox items, distribution stats, opening sealed channel secrets); every
 `CHANNEL_SENDERS` entry has it."""
@@ -54,6 +61,7 @@ REPORTING_API = Function(
         "POST /api/v1/reporting/deliver",
         "GET /api/v1/reporting/delivery/{delivery_id}/status",
         "GET /api/jobs/{job_id}/deliveries",
+        "POST /api/jobs/{job_id}/deliveries/retry",
     ),
     grants=(
         *CHANNEL_GRANTS,
@@ -63,6 +71,7 @@ REPORTING_API = Function(
         Grant("deliveries", "read_write"),
         Grant("trial-records", "read"),
         Grant("reports", "read"),
+        Grant("delivery-requests", "send"),  # deliver-now and retries are queued for the delivery worker
     ),
 )
 
@@ -84,22 +93,42 @@ JOB_SWEEPER = Function(
     kind="cron",
     description="Every 15 minutes: jobs processing past JOB_WORKING_TIMEOUT_MINUTES are re-driven or failed",
     schedule="rate(15 minutes)",
-    grants=(Grant("jobs", "read_write"), Grant("deliveries", "read_write")),
+    grants=(Grant("jobs", "read_write"), Grant("deliveries", "read_write"), SEND_RATE_GRANT),
     timeout_s=300,
     reserved_concurrency=1,
 )
 
-CHANNEL_SENDERS: tuple[str, ...] = ("pipeline-deliver", DELIVERY_SWEEPER.name, REPORTING_API.name)
-"""Names of the functions that run delivery channels (the pipeline's Deliver step, the sweeper, the API's deliver now);
+DELIVERY_REQUESTS = Queue(
+    id="delivery-requests",
+    env_var="DELIVERY_REQUESTS_URL",
+    dlq_env_var="DELIVERY_REQUESTS_DLQ_URL",
+    visibility_timeout_s=720,
+    max_receive_count=3,
+)
+"""Deliveries sent outside a pipeline run (deliver-now, `POST /api/jobs/{id}/deliveries/retry`): one message per
+delivery id. Visibility 6 x the worker's timeout; a transient failure is received again up to 3 times, then the DLQ."""
+DELIVERY_WORKER = Function(
+    name="delivery-worker",
+    handler="functions.delivery_worker.handler",
+    kind="queue",
+    queue=DELIVERY_REQUESTS.id,
+    description="Sends queued deliveries (deliver now, retries of failed ones) by the pipeline's Deliver path",
+    grants=(Grant("jobs", "read_write"), Grant("deliveries", "read_write"), Grant("reports", "read"), *CHANNEL_GRANTS),
+    timeout_s=120,
+)
+
+CHANNEL_SENDERS: tuple[str, ...] = ("pipeline-deliver", DELIVERY_SWEEPER.name, DELIVERY_WORKER.name)
+"""Names of the functions that run delivery channels (the pipeline's Deliver step, the sweeper, the delivery worker
+that sends deliver-now and retried deliveries: the reporting API only queues them);
 each has `CHANNEL_GRANTS`. `DeliveryConstruct` grants each what the channels need beyond the catalog: SFTP key secrets,
 customer buckets, SNS push."""
 
-EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, REPORTING_API.name)
+EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, DELIVERY_WORKER.name)
 """The delivery functions that send email (report emails, failure notes): SES send and quota, the API's base URL."""
 
-TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS)
+TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS, SEND_RATE)
 BUCKETS: tuple[Bucket, ...] = ()
-QUEUES: tuple[Queue, ...] = ()
+QUEUES: tuple[Queue, ...] = (DELIVERY_REQUESTS,)
 LAKE_TABLES: tuple[LakeTable, ...] = ()
 KEYS: tuple[EncryptionKey, ...] = (CHANNEL_SECRETS,)
-FUNCTIONS: tuple[Function, ...] = (INBOX_API, REPORTING_API, DELIVERY_SWEEPER, JOB_SWEEPER)
+FUNCTIONS: tuple[Function, ...] = (INBOX_API, REPORTING_API, DELIVERY_SWEEPER, JOB_SWEEPER, DELIVERY_WORKER)

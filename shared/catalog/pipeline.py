@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS
+from dataclasses import dataclass
+
+from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS, SEND_RATE_GRANT
 from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
 from shared.catalog.platform import USERS
 
@@ -22,11 +24,12 @@ JOBS = Table(
     sort_key=Key("jobId"),
     indexes=(
         Index("subscription-index", Key("subscriptionId"), Key("createdAt")),
-        Index("status-index", Key("status"), Key("updatedAt")),
+        Index("status-index", Key("statusShard"), Key("updatedAt")),
         Index("tenant-index", Key("tenantId"), Key("createdAt")),
     ),
 )
-"""One item per job (a scheduled run, a run-now or a one-off export). An export id is a job id."""
+"""One item per job (a scheduled run, a run-now or a one-off export). An export id is a job id. `status-index` is keyed
+on `statusShard` = `<status>#<n>` (`shared.status_shards`): writes spread over 8 partitions per status."""
 
 DELIVERIES = Table(
     id="deliveries",
@@ -35,10 +38,11 @@ DELIVERIES = Table(
     sort_key=Key("deliveryId"),
     indexes=(
         Index("job-index", Key("jobId"), Key("deliveryId")),
-        Index("status-index", Key("status"), Key("updatedAt")),
+        Index("status-index", Key("statusShard"), Key("updatedAt")),
     ),
 )
-"""One item per delivery (a job's artifacts to one recipient over one channel): created → sending → delivered|failed."""
+"""One item per delivery (a job's artifacts to one recipient over one channel): created → sending → delivered|failed;
+`status-index` on `statusShard` = `<status>#<n>` as for jobs."""
 
 TRIAL_RECORDS = Table(
     id="trial-records",
@@ -61,8 +65,13 @@ TRIAL_DOCUMENTS_BUCKET = Bucket(id="trial-documents", env_var="TRIAL_DOCUMENTS_B
 """Related files of clinical trials (text notes, images, PDFs) under `trials/<tenantId>/<trialId>/`."""
 
 PIPELINE_DLQ = Queue(id="pipeline-dlq", env_var="PIPELINE_DLQ_URL", visibility_timeout_s=300)
-"""Failed report runs (job, step, cause), sent by the state machine's `NotifyDlq` state, and deliveries the delivery
-sweeper fails for good (the same shape plus the delivery's id and channel). A DLQ: none of its own."""
+"""Failed report runs (job, step, state, cause, execution), sent by mark-failed when an execution ends badly, and
+deliveries the delivery sweeper fails for good (the same shape plus the delivery's id and channel). A DLQ: none of its
+own."""
+PIPELINE_EVENTS_DLQ = Queue(id="pipeline-events-dlq", env_var="PIPELINE_EVENTS_DLQ_URL", visibility_timeout_s=300)
+"""Status-change events that the rule could not hand to mark-failed after its retries (the rule target's DLQ). Not in
+`QUEUES`: the PipelineConstruct owns it next to its rule (EventBridge needs a queue policy naming the rule, which a
+queue in the stateful stack cannot reference); the local runtime creates it under the same name."""
 SCHEDULER_DLQ = Queue(id="scheduler-dlq", env_var="SCHEDULER_DLQ_URL", visibility_timeout_s=300)
 """Schedule firings that EventBridge Scheduler could not deliver to the state machine. A DLQ: none of its own."""
 
@@ -192,16 +201,36 @@ PIPELINE_COMPLETE = Function(
     name="pipeline-complete",
     handler="functions.pipeline_complete.handler",
     kind="task",
-    description="Pipeline Complete: the job completed, the subscription's run counted, work/ data removed",
-    grants=(*_STEP_GRANTS, Grant(DELIVERIES.id, "read")),
+    description="Pipeline Complete: completed or partially_delivered with the delivery summary, the run counted, the "
+    "owner told of failed deliveries or of a recovery, work/ data removed",
+    grants=(*_STEP_GRANTS, Grant(DELIVERIES.id, "read_write"), SEND_RATE_GRANT),
 )
 PIPELINE_MARK_FAILED = Function(
     name="pipeline-mark-failed",
     handler="functions.pipeline_mark_failed.handler",
     kind="task",
-    description="Pipeline MarkFailed: the job failed with its step and cause; the owner is emailed once",
-    grants=(*_DATA, Grant(DELIVERIES.id, "read_write")),
+    description="Target of the status-change rule (execution FAILED, TIMED_OUT, ABORTED): the job failed with its "
+    "step and cause, the owner emailed once, the failure on the pipeline DLQ",
+    grants=(*_DATA, Grant(DELIVERIES.id, "read_write"), Grant(PIPELINE_DLQ.id, "send"), SEND_RATE_GRANT),
 )
+"""Also `states:GetExecutionHistory` on the state machine's executions (PipelineConstruct), to name the failed state
+and the attempt it ran."""
+
+
+@dataclass(frozen=True)
+class RuleTarget:
+    """An EventBridge rule's Lambda target and its retry policy (CDK and the local emitter read the same values)."""
+
+    function: str
+    retry_attempts: int
+    max_event_age_s: int
+    dlq: str
+
+
+STATUS_CHANGE_TARGET = RuleTarget(
+    function=PIPELINE_MARK_FAILED.name, retry_attempts=4, max_event_age_s=3600, dlq=PIPELINE_EVENTS_DLQ.id
+)
+"""The rule on the report state machine's "Execution Status Change" events (FAILED, TIMED_OUT, ABORTED)."""
 PIPELINE_RECONCILE = Function(
     name="pipeline-reconcile",
     handler="functions.pipeline_reconcile.handler",
@@ -224,7 +253,6 @@ STEP_FUNCTIONS: tuple[Function, ...] = (
     PIPELINE_RENDER,
     PIPELINE_DELIVER,
     PIPELINE_COMPLETE,
-    PIPELINE_MARK_FAILED,
 )
 """The state machine's tasks; their ARNs fill the ASL file's `${...Arn}` placeholders."""
 
@@ -239,5 +267,6 @@ FUNCTIONS: tuple[Function, ...] = (
     INIT_DEFAULTS,
     EXPORT_DOWNLOAD_API,
     *STEP_FUNCTIONS,
+    PIPELINE_MARK_FAILED,
     PIPELINE_RECONCILE,
 )

@@ -1,10 +1,11 @@
 """Deliveries the sweeper leaves failed for good, on the pipeline's dead-letter queue with their cause.
 
-A delivery that fails for good inside a run already reaches that queue (the Deliver Map's Catch → MarkFailed →
-NotifyDlq: job, step, cause). One the sweeper ends (its retries used up, an at-most-once channel not sent again, a
-permanent answer to its re-send) is sent there by the sweeper in the same shape, plus the delivery's id, channel and
-attempts, so one queue and its alarm hold every failure. The record is failed for good first (the conditional write
-decides which sweep owns it), then the message is sent; a message that cannot be sent is logged with its whole body.
+A run that fails reaches that queue through mark-failed (job, step, cause); a delivery that fails inside a run ends
+`failed` on its own and is named in the job's summary and the owner's notice. One the sweeper ends (its retries used
+up, an at-most-once channel not sent again, a permanent answer to its re-send) is sent there by the sweeper in the
+same shape, plus the delivery's id, channel and attempts, so one queue and its alarm hold every failure. The record is
+failed for good first (the conditional write decides which sweep owns it), then the message is sent; a message that
+cannot be sent is logged with its whole body.
 """
 
 from __future__ import annotations

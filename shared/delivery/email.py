@@ -12,7 +12,7 @@ from typing import ClassVar
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.aws import client
+from shared.aws import client, send_client
 from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, DeliveryContext
 from shared.delivery.channels.aws_failures import as_channel_error
 from shared.delivery.send_rate import ses_bucket
@@ -115,19 +115,43 @@ def failure_message(recipient: str, title: str, job_id: str, step: str, cause: s
     return _message(recipient, f"Report failed: {title}", text, body_html, key)
 
 
-def recovery_message(recipient: str, title: str, job_id: str, key: str) -> EmailMessage:
-    """The note to a subscription's owner, told earlier that a run failed at delivery, that it got through after all."""
+def recovery_message(recipient: str, title: str, job_id: str, step: str, key: str) -> EmailMessage:
+    """The note to a subscription's owner, told earlier that a run failed at `step`, that it got through after all (a
+    redrive, or the delivery sweeper)."""
     url = f"{get_settings().api_base_url.rstrip('/')}/api/jobs/{job_id}"
     text = (
-        f'The report "{title}", which we told you had failed at its deliver step, has now been delivered to every '
-        f"recipient by a later retry. Nothing more needs doing.\n\nJob status: {url}"
+        f'The report "{title}", which we told you had failed at its {step} step, has recovered: it was produced and '
+        f"delivered by a later retry. Nothing more needs doing.\n\nJob status: {url}"
     )
     body_html = (
         f"<html><body><p>The report <strong>{html.escape(title)}</strong>, which we told you had failed at its "
-        "deliver step, has now been delivered to every recipient by a later retry. Nothing more needs doing.</p>"
-        f'<p><a href="{html.escape(url)}">Job status</a></p></body></html>'
+        f"{html.escape(step)} step, has recovered: it was produced and delivered by a later retry. Nothing more needs "
+        f'doing.</p><p><a href="{html.escape(url)}">Job status</a></p></body></html>'
     )
     return _message(recipient, f"Report delivered after all: {title}", text, body_html, key)
+
+
+def partial_delivery_message(
+    recipient: str, title: str, job_id: str, delivered: int, failures: list[tuple[str, str, str]], key: str
+) -> EmailMessage:
+    """The note to a subscription's owner that a run was produced but some deliveries failed: each failed
+    (recipient, channel, reason), and how to retry only those."""
+    url = f"{get_settings().api_base_url.rstrip('/')}/api/jobs/{job_id}"
+    lines = "\n".join(f"- {who} ({channel}): {reason}" for who, channel, reason in failures)
+    items = "".join(
+        f"<li>{html.escape(who)} ({html.escape(channel)}): {html.escape(reason)}</li>"
+        for who, channel, reason in failures
+    )
+    text = (
+        f'The report "{title}" was delivered to {delivered} recipient(s); {len(failures)} delivery(ies) failed:\n'
+        f"{lines}\n\nJob status: {url}\nRetry only the failed ones: POST {url}/deliveries/retry"
+    )
+    body_html = (
+        f"<html><body><p>The report <strong>{html.escape(title)}</strong> was delivered to {delivered} recipient(s); "
+        f"{len(failures)} delivery(ies) failed:</p><ul>{items}</ul>"
+        f'<p><a href="{html.escape(url)}">Job status</a> (retry only the failed ones from there)</p></body></html>'
+    )
+    return _message(recipient, f"Report partly delivered: {title}", text, body_html, key)
 
 
 def _message(recipient: str, subject: str, text: str, body_html: str, key: str) -> EmailMessage:
@@ -148,7 +172,7 @@ def send_message(message: EmailMessage) -> ChannelReceipt:
     permanent."""
     ses_bucket().take()
     try:
-        reply = client("sesv2").send_email(
+        reply = send_client("sesv2").send_email(
             FromEmailAddress=get_settings().sender_email,
             Content={"Raw": {"Data": message.as_bytes()}},
         )

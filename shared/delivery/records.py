@@ -12,10 +12,12 @@ from shared.aws import resource
 from shared.catalog.pipeline import DELIVERIES
 from shared.items import conditional_check_failed, from_item, to_item, update_if
 from shared.settings import get_settings
+from shared.status_shards import shard_keys, status_shard, with_status_shard
 
 DeliveryStatus = Literal["created", "sending", "delivered", "failed"]
-DeliveryKind = Literal["report", "failure_notice", "recovery_notice"]
-"""A report to a recipient, or a note to the owner: a run failed; a run told of as failed was delivered after all."""
+DeliveryKind = Literal["report", "failure_notice", "recovery_notice", "partial_notice"]
+"""A report to a recipient, or a note to the owner: a run failed; a run told of as failed was delivered after all;
+a run was produced but some of its deliveries failed (each named)."""
 
 
 class DeliveryRecord(BaseModel):
@@ -52,9 +54,8 @@ def _key(tenant_id: str, delivery_id: str) -> dict[str, str]:
 def create(record: DeliveryRecord) -> DeliveryRecord:
     """Store a new record; when one with its id exists (a retried or rerun step), that one is returned unchanged."""
     try:
-        _table().put_item(
-            Item=to_item(record.model_dump(mode="json")), ConditionExpression="attribute_not_exists(deliveryId)"
-        )
+        item = {**record.model_dump(mode="json"), "statusShard": status_shard(record.status, record.deliveryId)}
+        _table().put_item(Item=to_item(item), ConditionExpression="attribute_not_exists(deliveryId)")
     except ClientError as error:
         if not conditional_check_failed(error):
             raise
@@ -71,7 +72,7 @@ def get(tenant_id: str, delivery_id: str) -> DeliveryRecord | None:
 
 
 def _update(tenant_id: str, delivery_id: str, **params: Any) -> DeliveryRecord | None:
-    item = update_if(_table(), _key(tenant_id, delivery_id), **params)
+    item = update_if(_table(), _key(tenant_id, delivery_id), **with_status_shard(params, delivery_id))
     return DeliveryRecord.model_validate(item) if item is not None else None
 
 
@@ -161,16 +162,25 @@ def list_for_job(job_id: str) -> list[DeliveryRecord]:
     )
 
 
+def _by_status(params: dict[str, Any], status: DeliveryStatus, limit: int) -> list[DeliveryRecord]:
+    """The query `params` (its key condition on `:shard`) on every shard of `status`, oldest update first, at most
+    `limit`: each shard's oldest `limit`, merged."""
+    found: list[DeliveryRecord] = []
+    for key in shard_keys(status):
+        values = {**params["ExpressionAttributeValues"], ":shard": key}
+        found += _query({**params, "IndexName": "status-index", "ExpressionAttributeValues": values}, limit)
+    return sorted(found, key=lambda r: r.updatedAt)[:limit]
+
+
 def list_stale(status: DeliveryStatus, before: str, limit: int = 100) -> list[DeliveryRecord]:
     """Deliveries in `status` last updated before `before` (oldest first), through `status-index`; at most `limit`."""
-    return _query(
+    return _by_status(
         {
-            "IndexName": "status-index",
-            "KeyConditionExpression": "#status = :status AND updatedAt < :before",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":status": status, ":before": before},
+            "KeyConditionExpression": "statusShard = :shard AND updatedAt < :before",
+            "ExpressionAttributeValues": {":before": before},
             "Limit": limit,
         },
+        status,
         limit,
     )
 
@@ -178,15 +188,14 @@ def list_stale(status: DeliveryStatus, before: str, limit: int = 100) -> list[De
 def list_retryable(before: str, since: str, limit: int = 100) -> list[DeliveryRecord]:
     """Deliveries `failed` with a transient cause (`retryable`), last updated in [`since`, `before`) (oldest first),
     through `status-index`; at most `limit`. `since` bounds the read: failed-for-good ones stay in that index."""
-    return _query(
+    return _by_status(
         {
-            "IndexName": "status-index",
-            "KeyConditionExpression": "#status = :failed AND updatedAt BETWEEN :since AND :before",
+            "KeyConditionExpression": "statusShard = :shard AND updatedAt BETWEEN :since AND :before",
             "FilterExpression": "retryable = :true",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":failed": "failed", ":since": since, ":before": before, ":true": True},
+            "ExpressionAttributeValues": {":since": since, ":before": before, ":true": True},
             "Limit": limit,
         },
+        "failed",
         limit,
     )
 

@@ -1,5 +1,6 @@
 """Seed 003's REST shapes over the platform's model: a `ReportSubscription` is one subscription per report type, a
-`DeliveryStatus` is a delivery record, and a deliver-now request hands a completed job's files over at once."""
+`DeliveryStatus` is a delivery record, and a deliver-now request queues a finished job's files for the delivery
+worker."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.api.caller import Caller
-from shared.delivery import records, service
+from shared.delivery import records, requests, service
 from shared.delivery.records import DeliveryRecord
 from shared.delivery.registry import masked_channels, seal_channels, validate_channels
-from shared.errors import Conflict, Forbidden, NotFound, PermanentError, TransientError
+from shared.errors import Conflict, Forbidden, NotFound
 from shared.jobs import logic as jobs
-from shared.observability import logger
+from shared.jobs.models import FINISHED
 from shared.subscriptions import logic as subscriptions
 from shared.subscriptions import store as subscription_store
 from shared.subscriptions.models import (
@@ -159,26 +160,39 @@ def status_of(record: DeliveryRecord) -> DeliveryStatus:
 
 
 def deliver_now(caller: Caller, request: DeliveryRequest) -> DeliveryResponse:
-    """Deliver a completed job's files to the given channels now; the same request id never sends twice."""
+    """Queue a finished job's files for the given channels and answer at once (202, the delivery ids): the delivery
+    worker sends them by the pipeline's Deliver path. The same request id never sends twice."""
     job = jobs.get(caller, request.report_id)
-    if job.status != "completed":
+    if job.status not in FINISHED:
         raise Conflict(f"report {job.jobId} is {job.status}: only a completed report can be delivered")
-    artifacts = service.artifacts_of(job)
     channels = seal_channels(validate_channels(request.channels), job.tenantId)
     contexts = service.contexts_for(job, channels, caller.sub, job.subscriptionId, request.request_id)
-    service.open_deliveries(contexts)
-    results = []
-    for context in contexts:
-        try:
-            record: DeliveryRecord | None = service.deliver(context, artifacts)
-        except (TransientError, PermanentError) as error:
-            logger.info(
-                "deliver-now failed; the reply carries it", extra={"delivery": context.delivery_id, "error": f"{error}"}
-            )
-            record = records.get(job.tenantId, context.delivery_id)
-        if record is not None:
-            results.append(status_of(record))
-    return DeliveryResponse(request_id=request.request_id, report_id=job.jobId, deliveries=results)
+    opened = service.open_deliveries(contexts)
+    requests.enqueue([r for r in opened if r.status in ("created", "failed")])
+    return DeliveryResponse(
+        request_id=request.request_id, report_id=job.jobId, deliveries=[status_of(r) for r in opened]
+    )
+
+
+class RetryQueued(BaseModel):
+    """The reply of `POST /api/jobs/{id}/deliveries/retry`: the failed deliveries queued again (by id)."""
+
+    jobId: str
+    deliveryIds: list[str]
+
+
+def retry_failed(caller: Caller, job_id: str) -> RetryQueued:
+    """Queue again only the job's failed report deliveries (owner or admin); nothing delivered is sent twice (the
+    worker's conditional claim)."""
+    job = jobs.get(caller, job_id)
+    if job.status not in FINISHED:
+        raise Conflict(f"job {job.jobId} is {job.status}: deliveries are retried once the report is produced")
+    failed = [
+        r
+        for r in records.list_for_job(job.jobId)
+        if r.tenantId == job.tenantId and r.kind == "report" and r.status == "failed"
+    ]
+    return RetryQueued(jobId=job.jobId, deliveryIds=requests.enqueue(failed))
 
 
 def delivery_status(caller: Caller, delivery_id: str) -> DeliveryStatus:

@@ -13,12 +13,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from shared import clock
 from shared.delivery import records, stats
 from shared.delivery.channel import Artifact, ChannelReceipt, DeliveryContext
-from shared.delivery.email import failure_message, recovery_message, send_message
+from shared.delivery.email import failure_message, partial_delivery_message, recovery_message, send_message
 from shared.delivery.records import DeliveryKind, DeliveryRecord
 from shared.delivery.registry import channel_for
 from shared.errors import PermanentError, TransientError
 from shared.jobs.files import download_link
-from shared.jobs.models import Job
+from shared.jobs.models import FINISHED, DeliverySummary, FailedDelivery, Job
 from shared.observability import logger
 from shared.settings import get_settings
 from shared.subscriptions.models import ChannelSpec, Subscription
@@ -201,6 +201,58 @@ def notify_owner_of_recovery(job: Job) -> DeliveryRecord | None:
     return _notify_owner(job, "recovery_notice")
 
 
+def notify_owner_of_partial_delivery(job: Job) -> DeliveryRecord | None:
+    """Email the owner which deliveries of this attempt failed (recipient, channel, reason); once per attempt."""
+    if not job.ownerEmail or job.deliverySummary is None or not job.deliverySummary.failed:
+        return None
+    return _notify_owner(job, "partial_notice")
+
+
+def end_retries(job: Job) -> list[DeliveryRecord]:
+    """The job's report deliveries left `failed` with a transient cause once Step Functions' retries are used up: failed
+    for good (not `retryable`), so the delivery sweeper does not add a third retry layer; the retry route sends them
+    again on request."""
+    ended = []
+    for record in records.list_for_job(job.jobId):
+        if record.tenantId == job.tenantId and record.kind == "report" and record.status == "failed":
+            done = _end_retries(record)
+            if done is not None:
+                ended.append(done)
+    return ended
+
+
+def end_retries_of(tenant_id: str, delivery_id: str) -> DeliveryRecord | None:
+    """One delivery's retries ended as `end_retries` does (a queued delivery on its last receive)."""
+    record = records.get(tenant_id, delivery_id)
+    return _end_retries(record) if record is not None and record.status == "failed" else None
+
+
+def _end_retries(record: DeliveryRecord) -> DeliveryRecord | None:
+    if not record.retryable:
+        return None
+    reason = f"{record.lastError} (retries used up; POST /api/jobs/{record.jobId}/deliveries/retry sends it again)"
+    return records.give_up(record.tenantId, record.deliveryId, record.updatedAt, reason, clock.iso(clock.now()))
+
+
+def delivery_summary(job: Job) -> DeliverySummary:
+    """How the job's report deliveries stand: delivered, and every other one failed with its reason."""
+    summary = DeliverySummary()
+    for record in records.list_for_job(job.jobId):
+        if record.kind != "report" or record.tenantId != job.tenantId:
+            continue
+        if record.status == "delivered":
+            summary.delivered += 1
+            continue
+        summary.failed += 1
+        reason = record.lastError or f"ended {record.status} (interrupted before its outcome was recorded)"
+        summary.failures.append(
+            FailedDelivery(
+                deliveryId=record.deliveryId, channel=record.channel, recipient=record.recipient, reason=reason
+            )
+        )
+    return summary
+
+
 def _owner_notice_id(job: Job, kind: DeliveryKind) -> str:
     return delivery_id_for(job.jobId, f"{kind.replace('_', '-')}-{job.attempt}", job.ownerEmail or "")
 
@@ -251,8 +303,15 @@ def _owner_message(job: Job, delivery_id: str, kind: DeliveryKind) -> EmailMessa
     if job.ownerEmail is None:
         return None
     if kind == "recovery_notice":
-        delivered = job.status == "completed"
-        return recovery_message(job.ownerEmail, job.title, job.jobId, delivery_id) if delivered else None
+        step = job.resumedFrom.step if job.resumedFrom else "deliver"
+        delivered = job.status in FINISHED
+        return recovery_message(job.ownerEmail, job.title, job.jobId, step, delivery_id) if delivered else None
+    if kind == "partial_notice":
+        summary = job.deliverySummary
+        if summary is None or not summary.failed:
+            return None
+        failures = [(f.recipient, f.channel, f.reason) for f in summary.failures]
+        return partial_delivery_message(job.ownerEmail, job.title, job.jobId, summary.delivered, failures, delivery_id)
     if job.error is None:
         return None
     return failure_message(job.ownerEmail, job.title, job.jobId, job.error.step, job.error.cause, delivery_id)

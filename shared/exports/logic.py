@@ -12,7 +12,7 @@ from shared.errors import InvalidInput, NotFound
 from shared.exports.models import ExportIn, ExportOut, ExportPage, ScheduleIn, ScheduleOut, SchedulePage
 from shared.jobs import logic as jobs
 from shared.jobs.files import download_link
-from shared.jobs.models import ExportSpec, Job
+from shared.jobs.models import FINISHED, ExportSpec, Job
 from shared.subscriptions import logic as subscriptions
 from shared.subscriptions.models import (
     ChannelSpec,
@@ -180,7 +180,7 @@ def export_view(job: Job) -> ExportOut:
         row_count=artifact.rowCount if artifact else None,
         truncated=artifact.truncated if artifact else False,
         error_message=job.error.cause if job.error else None,
-        download_url=download_link(job.jobId, artifact.format) if artifact and job.status == "completed" else None,
+        download_url=download_link(job.jobId, artifact.format) if artifact and job.status in FINISHED else None,
         expires_at=artifact.expiresAt if artifact else None,
         execution_time_ms=job.executionTimeMs,
         created_at=job.createdAt,

@@ -14,6 +14,7 @@ from shared.delivery import records as delivery_records
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.jobs import files, store
 from shared.jobs.models import (
+    FINISHED,
     DeliveryStatusReply,
     ExportSpec,
     Job,
@@ -183,7 +184,7 @@ def delivery_replies(job: Job) -> list[DeliveryStatusReply]:
 def summary(job: Job) -> JobSummary:
     """The job as a list shows it: the record alone, no further read."""
     report_url = None
-    if job.status == "completed" and job.artifacts:
+    if job.status in FINISHED and job.artifacts:
         report_url = files.download_link(job.jobId, job.artifacts[0].format)
     return JobSummary(
         jobId=job.jobId,
@@ -198,6 +199,7 @@ def summary(job: Job) -> JobSummary:
         completedAt=job.completedAt,
         reportUrl=report_url,
         error=job.error,
+        deliverySummary=job.deliverySummary,
         formats=job.formats,
         artifacts=job.artifacts,
         executionTimeMs=job.executionTimeMs,
@@ -216,7 +218,7 @@ def delete_export(caller: Caller, job_id: str) -> None:
     job = get(caller, job_id)
     if job.deletedAt is not None:
         raise NotFound(f"no export {job_id}")
-    if job.status not in ("completed", "failed"):
+    if job.status not in (*FINISHED, "failed"):
         raise Conflict(f"export {job_id} is {job.status}; it can be deleted once completed or failed")
     if store.mark_deleted(job.tenantId, job.jobId, clock.iso(clock.now())) is None:
         raise Conflict(f"export {job_id} changed meanwhile; read it again")
@@ -252,7 +254,7 @@ def download_location(caller: Caller, export_id: str, fmt: ReportFormat | None) 
         }
         if not caller.email or caller.email.lower() not in recipients:
             raise NotFound(f"no export {export_id}")
-    if job.status != "completed" or not job.artifacts:
+    if job.status not in FINISHED or not job.artifacts:
         raise Conflict(f"export {export_id} is {job.status}; it can be downloaded once completed")
     if fmt is None:
         if len(job.artifacts) > 1:

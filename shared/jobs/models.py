@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field
 
 from shared.subscriptions.models import ReportFilters, ReportFormat
 
-JobStatus = Literal["pending", "processing", "completed", "failed"]
+JobStatus = Literal["pending", "processing", "completed", "partially_delivered", "failed"]
+FINISHED: tuple[JobStatus, ...] = ("completed", "partially_delivered")
+"""The report was produced: its files can be downloaded and delivered (some deliveries may have failed)."""
 JobKind = Literal["scheduled", "manual", "export"]
 Step = Literal["start", "fetch", "aggregate", "render", "deliver", "complete"]
 
@@ -31,6 +33,23 @@ class JobError(BaseModel):
     cause: str
     error: str = "Error"
     """The error's name (`PermanentError`, `States.Timeout` ...)."""
+    executionArn: str | None = None
+    """The execution whose end (FAILED, TIMED_OUT, ABORTED) recorded this failure: a redrive of it resumes the job."""
+
+
+class FailedDelivery(BaseModel):
+    deliveryId: str
+    channel: str
+    recipient: str
+    reason: str
+
+
+class DeliverySummary(BaseModel):
+    """How a job's report deliveries ended: `failed` > 0 makes the job `partially_delivered`."""
+
+    delivered: int = 0
+    failed: int = 0
+    failures: list[FailedDelivery] = Field(default_factory=list)
 
 
 class Job(BaseModel):
@@ -63,6 +82,9 @@ class Job(BaseModel):
     completedAt: str | None = None
     artifacts: list[ArtifactRecord] = Field(default_factory=list)
     error: JobError | None = None
+    resumedFrom: JobError | None = None
+    """The failure a redrive resumed from (the owner, if told of it, is told of the recovery)."""
+    deliverySummary: DeliverySummary | None = None
     executionTimeMs: int | None = None
     deletedAt: str | None = None
     """Set when its export was deleted (`DELETE /api/reports/exports/{id}`): artifacts removed, record kept."""
@@ -98,6 +120,7 @@ class JobSummary(BaseModel):
     completedAt: str | None
     reportUrl: str | None
     error: JobError | None
+    deliverySummary: DeliverySummary | None = None
     formats: list[ReportFormat]
     artifacts: list[ArtifactRecord]
     executionTimeMs: int | None = None

@@ -9,8 +9,9 @@ from botocore.exceptions import ClientError
 from shared.aws import resource
 from shared.catalog.pipeline import JOBS
 from shared.items import conditional_check_failed, from_item, query_page, to_item, update_if
-from shared.jobs.models import ArtifactRecord, Job, JobError, JobStatus
+from shared.jobs.models import ArtifactRecord, DeliverySummary, Job, JobError, JobStatus
 from shared.settings import get_settings
+from shared.status_shards import shard_keys, status_shard, with_status_shard
 
 
 def _table() -> Any:
@@ -27,8 +28,9 @@ def _key(tenant_id: str, job_id: str) -> dict[str, str]:
 
 def put_new(job: Job) -> bool:
     """Write the job unless one with its id exists; False when it did (a slot fired twice)."""
+    item = {**job.model_dump(mode="json"), "statusShard": status_shard(job.status, job.jobId)}
     try:
-        _table().put_item(Item=to_item(job.model_dump(mode="json")), ConditionExpression="attribute_not_exists(jobId)")
+        _table().put_item(Item=to_item(item), ConditionExpression="attribute_not_exists(jobId)")
     except ClientError as error:
         if conditional_check_failed(error):
             return False
@@ -51,7 +53,7 @@ def _of_attempt(condition: str, values: dict[str, Any], attempt: int | None) -> 
 
 def _update(tenant_id: str, job_id: str, **params: Any) -> Job | None:
     """One conditional update; the new job, or None when the condition did not hold."""
-    item = update_if(_table(), _key(tenant_id, job_id), **params)
+    item = update_if(_table(), _key(tenant_id, job_id), **with_status_shard(params, job_id))
     return Job.model_validate(item) if item is not None else None
 
 
@@ -63,7 +65,7 @@ def claim(tenant_id: str, job_id: str, now: str) -> Job | None:
             job_id,
             UpdateExpression=(
                 "SET #status = :processing, step = :start, startedAt = :now, updatedAt = :now, "
-                "attempt = attempt + :increment REMOVE #error, completedAt"
+                "attempt = attempt + :increment REMOVE #error, completedAt, resumedFrom, deliverySummary"
             ),
             ConditionExpression="#status = :source AND attribute_not_exists(deletedAt)",
             ExpressionAttributeNames={"#status": "status", "#error": "error"},
@@ -123,23 +125,70 @@ def set_artifacts(tenant_id: str, job_id: str, artifacts: list[ArtifactRecord], 
     )
 
 
-def complete(tenant_id: str, job_id: str, now: str, execution_ms: int, attempt: int | None = None) -> Job | None:
-    """processing → completed; None when it was not processing, or given `attempt` not that attempt (so the caller
-    counts the run only once)."""
+def complete(
+    tenant_id: str,
+    job_id: str,
+    now: str,
+    execution_ms: int,
+    attempt: int | None = None,
+    summary: DeliverySummary | None = None,
+) -> Job | None:
+    """processing → completed (every delivery delivered) or partially_delivered (some failed), with the delivery
+    summary; None when it was not processing, or given `attempt` not that attempt (the caller counts the run once)."""
+    summary = summary or DeliverySummary()
     values: dict[str, Any] = {
-        ":completed": "completed",
+        ":status": "partially_delivered" if summary.failed else "completed",
         ":complete": "complete",
         ":now": now,
         ":ms": execution_ms,
         ":processing": "processing",
+        ":summary": summary.model_dump(mode="json"),
     }
     return _update(
         tenant_id,
         job_id,
-        UpdateExpression="SET #status = :completed, step = :complete, completedAt = :now, updatedAt = :now, "
-        "executionTimeMs = :ms",
+        UpdateExpression="SET #status = :status, step = :complete, completedAt = :now, updatedAt = :now, "
+        "executionTimeMs = :ms, deliverySummary = :summary",
         ConditionExpression=_of_attempt("#status = :processing", values, attempt),
         ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues=values,
+    )
+
+
+def set_delivery_summary(tenant_id: str, job_id: str, summary: DeliverySummary, now: str) -> Job | None:
+    """A finished job's summary after failed deliveries were retried: partially_delivered ↔ completed follows it;
+    None when the job is not finished (or was deleted)."""
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET #status = :status, deliverySummary = :summary, updatedAt = :now",
+        ConditionExpression="#status IN (:completed, :partial) AND attribute_not_exists(deletedAt)",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={
+            ":status": "partially_delivered" if summary.failed else "completed",
+            ":summary": summary.model_dump(mode="json"),
+            ":now": now,
+            ":completed": "completed",
+            ":partial": "partially_delivered",
+        },
+    )
+
+
+def resume(tenant_id: str, job_id: str, step: str, attempt: int | None, now: str) -> Job | None:
+    """failed → processing at `step` for a redrive of the execution whose failure was recorded (`error.executionArn`
+    set by mark-failed), same attempt; None otherwise (failed by a sweeper, run again, deleted)."""
+    values: dict[str, Any] = {":processing": "processing", ":step": step, ":now": now, ":failed": "failed"}
+    return _update(
+        tenant_id,
+        job_id,
+        UpdateExpression="SET #status = :processing, step = :step, updatedAt = :now, resumedFrom = #error "
+        "REMOVE #error",
+        ConditionExpression=_of_attempt(
+            "#status = :failed AND attribute_exists(#error.executionArn) AND attribute_not_exists(deletedAt)",
+            values,
+            attempt,
+        ),
+        ExpressionAttributeNames={"#status": "status", "#error": "error"},
         ExpressionAttributeValues=values,
     )
 
@@ -206,9 +255,15 @@ def mark_deleted(tenant_id: str, job_id: str, now: str) -> Job | None:
         tenant_id,
         job_id,
         UpdateExpression="SET artifacts = :none, deletedAt = :now, updatedAt = :now",
-        ConditionExpression="#status IN (:completed, :failed) AND attribute_not_exists(deletedAt)",
+        ConditionExpression="#status IN (:completed, :partial, :failed) AND attribute_not_exists(deletedAt)",
         ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":none": [], ":now": now, ":completed": "completed", ":failed": "failed"},
+        ExpressionAttributeValues={
+            ":none": [],
+            ":now": now,
+            ":completed": "completed",
+            ":partial": "partially_delivered",
+            ":failed": "failed",
+        },
     )
 
 
@@ -251,35 +306,46 @@ def list_for_tenant(tenant_id: str, limit: int, cursor: str | None) -> tuple[lis
 def list_by_status(
     status: JobStatus, limit: int, cursor: str | None, updated_since: str | None = None
 ) -> tuple[list[Job], str | None]:
-    """Jobs in one status, oldest update first, through `status-index` (sweepers, reconciliation); with
-    `updated_since`, only those updated since then (a range on the index's sort key: older ones are not read)."""
-    condition = "#status = :status"
-    values: dict[str, str] = {":status": status}
+    """Jobs in one status through `status-index`, shard by shard (`shared.status_shards`), each oldest update first;
+    with `updated_since`, only those updated since then (a range on the index's sort key: older ones are not read).
+    The cursor names the shard and the position in it."""
+    shard, _, inner = (cursor or "0:").partition(":")
+    index = int(shard) if shard.isdigit() else 0
+    keys = shard_keys(status)
+    if index >= len(keys):
+        return [], None
+    condition = "statusShard = :shard"
+    values: dict[str, str] = {":shard": keys[index]}
     if updated_since is not None:
         condition += " AND updatedAt >= :since"
         values[":since"] = updated_since
-    return _page(
+    jobs, next_inner = _page(
         {
             "IndexName": "status-index",
             "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": values,
             "Limit": limit,
         },
-        cursor,
+        inner or None,
     )
+    if next_inner is not None:
+        return jobs, f"{index}:{next_inner}"
+    return jobs, (f"{index + 1}:" if index + 1 < len(keys) else None)
 
 
 def list_stale(status: JobStatus, before: str, limit: int) -> list[Job]:
-    """Jobs in `status` last updated before `before`, oldest first, through `status-index` (the job sweeper)."""
-    jobs, _ = _page(
-        {
-            "IndexName": "status-index",
-            "KeyConditionExpression": "#status = :status AND updatedAt < :before",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":status": status, ":before": before},
-            "Limit": limit,
-        },
-        None,
-    )
-    return jobs
+    """Jobs in `status` last updated before `before`, oldest first (across the shards of `status-index`), at most
+    `limit` (the job sweeper): each shard's oldest `limit`, merged."""
+    found: list[Job] = []
+    for key in shard_keys(status):
+        jobs, _ = _page(
+            {
+                "IndexName": "status-index",
+                "KeyConditionExpression": "statusShard = :shard AND updatedAt < :before",
+                "ExpressionAttributeValues": {":shard": key, ":before": before},
+                "Limit": limit,
+            },
+            None,
+        )
+        found += jobs
+    return sorted(found, key=lambda j: j.updatedAt)[:limit]

@@ -5,17 +5,17 @@ same file with local ARNs (`fill`)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 from shared.catalog.model import Queue
 from shared.catalog.pipeline import (
     PIPELINE_AGGREGATE,
     PIPELINE_COMPLETE,
     PIPELINE_DELIVER,
-    PIPELINE_DLQ,
     PIPELINE_FETCH,
-    PIPELINE_MARK_FAILED,
     PIPELINE_RENDER,
     PIPELINE_START,
 )
@@ -30,10 +30,9 @@ FUNCTION_PLACEHOLDERS: dict[str, str] = {
     "RenderFunctionArn": PIPELINE_RENDER.name,
     "DeliverFunctionArn": PIPELINE_DELIVER.name,
     "CompleteFunctionArn": PIPELINE_COMPLETE.name,
-    "MarkFailedFunctionArn": PIPELINE_MARK_FAILED.name,
 }
 """Placeholder → the catalogued function whose ARN fills it."""
-QUEUE_URL_PLACEHOLDERS: dict[str, Queue] = {"PipelineDlqUrl": PIPELINE_DLQ}
+QUEUE_URL_PLACEHOLDERS: dict[str, Queue] = {}
 """Placeholder → the catalogued queue whose URL fills it."""
 
 
@@ -56,3 +55,27 @@ def fill(values: dict[str, str]) -> str:
     if missing:
         raise KeyError(f"no value for placeholders {sorted(missing)}")
     return re.sub(r"\$\{([A-Za-z][A-Za-z0-9]*)\}", lambda m: values[m.group(1)], text)
+
+
+LAMBDA_SERVICE_ERRORS = (
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+    "Lambda.ClientExecutionTimeoutException",
+)
+"""Errors of the Lambda service itself (the handler did not run, or ran and its answer was lost): every task retries
+them, as it retries `TransientError` (the handlers' one transient class, `shared.transient`)."""
+STATUS_CHANGE_DETAIL_TYPE = "Step Functions Execution Status Change"
+"""The detail-type of the events the state machine's executions put on the default bus (source `aws.states`)."""
+
+
+def document() -> dict[str, Any]:
+    """The definition as JSON, placeholders unfilled."""
+    parsed: dict[str, Any] = json.loads(ASL_PATH.read_text())
+    return parsed
+
+
+def top_level_states() -> set[str]:
+    """The names of the top-level states (those a redrive can resume at; Map iterations are inside `Deliver`)."""
+    return set(document()["States"])

@@ -76,6 +76,8 @@ class ReportSource(Protocol):
     """One report type (`clinical_weekly`, the builder's `report`). Register it in `shared.pipeline.sources`."""
 
     report_type: ClassVar[str]
+    aggregates: ClassVar[bool]
+    """False when `aggregate` has nothing to do (its input is its output): the state machine skips the step."""
 
     def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> Access:
         """May `caller` receive this report? Raise Forbidden (saying why) or InvalidInput; return the filters with

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -37,23 +35,29 @@ class RunState(BaseModel):
     subscriptionId: str | None = None
     attempt: int | None = None
     """The job's attempt this execution claimed: its steps change only that attempt (a late step of an earlier
-    execution, e.g. a retried MarkFailed, never fails or advances a rerun)."""
+    execution, e.g. a status-change event delivered again, never fails or advances a rerun)."""
     duplicate: bool = False
     fetched: str | None = None
     """S3 key of the fetched data."""
+    skipAggregate: bool = False
+    """The source has nothing to aggregate (a saved report's query did it): the Choice goes straight to Render."""
     aggregated: str | None = None
     """S3 key of the aggregated data."""
     deliveries: list[DeliveryItem] = Field(default_factory=list)
 
 
-class FailedRun(BaseModel):
-    """The input of MarkFailed: whatever the failing state had, plus the error Catch put at `$.error`."""
+ENDED_BADLY = ("FAILED", "TIMED_OUT", "ABORTED")
+"""The execution statuses the status-change rule sends to mark-failed."""
+
+
+class ExecutionStatusChange(BaseModel):
+    """The `detail` of a "Step Functions Execution Status Change" event (aws.states, default bus)."""
 
     model_config = ConfigDict(extra="ignore")
 
-    tenantId: str | None = None
-    jobId: str | None = None
-    subscriptionId: str | None = None
-    scheduledFor: str | None = None
-    attempt: int | None = None
-    error: dict[str, Any] = Field(default_factory=dict)
+    executionArn: str
+    stateMachineArn: str | None = None
+    status: str
+    input: str | None = None
+    error: str | None = None
+    cause: str | None = None

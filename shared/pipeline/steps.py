@@ -1,7 +1,9 @@
 """The state machine's task bodies. Each takes the state (ids and S3 keys) and returns the next state.
 
-Errors: TransientError is retried by the ASL; PermanentError and anything unexpected go to MarkFailed. AWS throttling,
-5xx and connection errors are translated to TransientError at the boundary (`transient_boundary`)."""
+Errors: TransientError is retried by the ASL; PermanentError and anything unexpected (or a TransientError past its
+retries) end the execution at that step, where a redrive resumes it; the status-change rule records the failure
+(`mark_failed`). AWS throttling, 5xx and connection errors become TransientError at the boundary (`transient_boundary`,
+one classification: `shared.transient`). Every step is idempotent, so a redrive after a partial step is safe."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import clock
+from shared.aws import client
+from shared.catalog.pipeline import PIPELINE_DLQ
 from shared.delivery import records as delivery_records
 from shared.delivery import service as delivery
 from shared.errors import PermanentError, TransientError
@@ -21,26 +25,17 @@ from shared.jobs import logic as jobs
 from shared.jobs import store as job_store
 from shared.jobs.models import Job, JobError
 from shared.observability import logger, metrics
-from shared.pipeline import workspace
+from shared.pipeline import executions, workspace
 from shared.pipeline.sources import source_for
 from shared.pipeline.spec import ReportSpec
-from shared.pipeline.state import DeliveryItem, FailedRun, RunInput, RunState
+from shared.pipeline.state import ENDED_BADLY, DeliveryItem, ExecutionStatusChange, RunInput, RunState
 from shared.settings import get_settings
 from shared.subscriptions import logic as subscriptions
 from shared.subscriptions import store as subscription_store
-
-THROTTLING = {
-    "Throttling",
-    "ThrottlingException",
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-    "SlowDown",
-    "InternalError",
-    "ServiceUnavailable",
-}
+from shared.transient import is_transient
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
+_STATUS_ERRORS = {"TIMED_OUT": "States.Timeout", "ABORTED": "States.Aborted"}
 
 
 def transient_boundary(step: Step) -> Step:
@@ -50,14 +45,10 @@ def transient_boundary(step: Step) -> Step:
     def guarded(event: dict[str, Any]) -> dict[str, Any]:
         try:
             return step(event)
-        except ClientError as error:
-            code = error.response["Error"]["Code"]
-            status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400))
-            if code in THROTTLING or status >= 500:
-                raise TransientError(f"{code}: {error}") from error
+        except (ClientError, BotoCoreError) as error:
+            if is_transient(error):
+                raise TransientError(f"{type(error).__name__}: {error}") from error
             raise
-        except (ConnectionError, ReadTimeoutError) as error:
-            raise TransientError(str(error)) from error
 
     return guarded
 
@@ -87,8 +78,15 @@ def _still_processing(job: Job | None, state: RunState, step: str) -> Job:
 
 
 def _processing(state: RunState, step: str) -> Job:
-    """Record the step reached, unless the job is no longer processing (then the run stops)."""
-    updated = job_store.set_step(state.tenantId, state.jobId, step, clock.iso(clock.now()), attempt=state.attempt)
+    """Record the step reached, unless the job is no longer processing (then the run stops). A job whose failure was
+    recorded from this attempt's execution ending (a redrive resumes it here) returns to `processing`."""
+    now = clock.iso(clock.now())
+    updated = job_store.set_step(state.tenantId, state.jobId, step, now, attempt=state.attempt)
+    if updated is None:
+        updated = job_store.resume(state.tenantId, state.jobId, step, state.attempt, now)
+        if updated is not None:
+            logger.info("redriven job resumes", extra={"job_id": state.jobId, "step": step})
+            metrics.add_metric(name="JobsResumed", unit="Count", value=1)
     return _still_processing(updated, state, step)
 
 
@@ -109,7 +107,11 @@ def start(event: dict[str, Any]) -> dict[str, Any]:
             logger.info("slot of a deleted or paused subscription skipped", extra={"subscription": run.subscriptionId})
             return RunState(tenantId=run.tenantId, jobId="", duplicate=True).model_dump()
         job, _ = jobs.create_job_for_slot(subscription, run.scheduledFor, kind="scheduled")
-    claimed = job_store.claim(job.tenantId, job.jobId, clock.iso(clock.now()))
+    now = clock.iso(clock.now())
+    claimed = None
+    if job.status == "failed" and job.error is not None and job.error.executionArn and job.error.step == "start":
+        claimed = job_store.resume(job.tenantId, job.jobId, "start", job.attempt, now)  # a redrive of Start
+    claimed = claimed or job_store.claim(job.tenantId, job.jobId, now)
     if claimed is None:
         logger.info("duplicate run ends quietly", extra={"job_id": job.jobId, "status": job.status})
         metrics.add_metric(name="DuplicateRuns", unit="Count", value=1)
@@ -123,8 +125,11 @@ def start(event: dict[str, Any]) -> dict[str, Any]:
 def fetch(event: dict[str, Any]) -> dict[str, Any]:
     state = RunState.model_validate(event)
     job = _processing(state, "fetch")
-    fetched = source_for(job.reportType).fetch(spec_of(job))
+    source = source_for(job.reportType)
+    fetched = source.fetch(spec_of(job))
     state.fetched = workspace.put_json(job.tenantId, job.jobId, "fetched", fetched)
+    if not getattr(source, "aggregates", True):
+        state.skipAggregate, state.aggregated = True, state.fetched
     return state.model_dump()
 
 
@@ -175,61 +180,89 @@ def deliver(event: dict[str, Any]) -> dict[str, Any]:
 
 @transient_boundary
 def complete(event: dict[str, Any]) -> dict[str, Any]:
-    """Mark the job completed, count the subscription's run once, drop the intermediate data."""
+    """The job `completed` (every delivery delivered) or `partially_delivered`, with the delivery summary; the run
+    counted once; the owner told of failed deliveries, or that a run they were told had failed recovered; work/
+    dropped. Idempotent: a second Complete of the same attempt changes and sends nothing."""
     state = RunState.model_validate(event)
-    job = job_store.get(state.tenantId, state.jobId)
+    stamp = clock.iso(clock.now())
+    job = (
+        job_store.set_step(state.tenantId, state.jobId, "complete", stamp, attempt=state.attempt)
+        or job_store.resume(state.tenantId, state.jobId, "complete", state.attempt, stamp)
+        or job_store.get(state.tenantId, state.jobId)
+    )
     if job is None:
         raise PermanentError(f"job {state.jobId} does not exist")
     now = clock.now()
     started = datetime.fromisoformat((job.startedAt or job.createdAt).replace("Z", "+00:00"))
     elapsed = max(0, int((now - started).total_seconds() * 1000))
-    completed = job_store.complete(job.tenantId, job.jobId, clock.iso(now), elapsed, attempt=state.attempt)
-    if completed is not None:
+    delivery.end_retries(job)
+    summary = delivery.delivery_summary(job)
+    done = job_store.complete(job.tenantId, job.jobId, clock.iso(now), elapsed, attempt=state.attempt, summary=summary)
+    if done is not None:
         metrics.add_metric(name="JobsCompleted", unit="Count", value=1)
-        subscriptions.count_run(completed, clock.iso(now))
+        metrics.add_metric(name="DeliveriesFailed", unit="Count", value=summary.failed)
+        subscriptions.count_run(done, clock.iso(now))
+    current = done or job_store.get(job.tenantId, job.jobId)
+    if current is not None and current.attempt == (state.attempt or current.attempt):
+        delivery.notify_owner_of_partial_delivery(current)
+        if current.resumedFrom is not None:
+            delivery.notify_owner_of_recovery(current)
     workspace.clear(job.tenantId, job.jobId)
-    return {"tenantId": job.tenantId, "jobId": job.jobId, "status": "completed"}
+    status = current.status if current is not None else "completed"
+    return {"tenantId": job.tenantId, "jobId": job.jobId, "status": status, **summary.model_dump(exclude={"failures"})}
 
 
-def _cause(error: dict[str, Any]) -> str:
-    """The human part of a Catch's `Cause` (a Lambda error's JSON, or plain text)."""
-    cause = str(error.get("Cause") or "")
+def _cause(error: str | None, cause: str | None) -> str:
+    """The human part of a failure's cause (a Lambda error's JSON, or plain text)."""
+    text = str(cause or "")
     try:
-        parsed = json.loads(cause)
+        parsed = json.loads(text)
     except ValueError:
-        return cause[:2000] or str(error.get("Error") or "unknown error")
+        return text[:2000] or str(error or "unknown error")
     if isinstance(parsed, dict):
-        return str(parsed.get("errorMessage") or parsed.get("errorType") or cause)[:2000]
-    return cause[:2000]
+        return str(parsed.get("errorMessage") or parsed.get("errorType") or text)[:2000]
+    return text[:2000]
 
 
 @transient_boundary
 def mark_failed(event: dict[str, Any]) -> dict[str, Any]:
-    """The job failed at the step it had reached, with the cause; the owner is told once; returns the DLQ message."""
-    run = FailedRun.model_validate(event)
-    error_name = str(run.error.get("Error") or "Error")
-    cause = _cause(run.error)
+    """The target of the rule on the state machine's "Execution Status Change" events (FAILED, TIMED_OUT, ABORTED):
+    the job failed at the step it had reached, with the cause and the execution (a redrive of it resumes the job);
+    the owner told once per attempt; the failure on the pipeline DLQ. Any other status is ignored."""
+    change = ExecutionStatusChange.model_validate(event.get("detail") or {})
+    if change.status not in ENDED_BADLY:
+        return {"ignored": change.status}
+    run = RunInput.model_validate_json(change.input or "{}")
+    failed_state, attempt, history_error = executions.failure_of(change.executionArn)
+    error_name = change.error or history_error[0] or _STATUS_ERRORS.get(change.status, change.status)
+    cause = _cause(error_name, change.cause or history_error[1] or f"the execution ended {change.status}")
     job_id = run.jobId or (
         jobs.job_id_for(run.subscriptionId, run.scheduledFor) if run.subscriptionId and run.scheduledFor else None
     )
-    job = job_store.get(run.tenantId, job_id) if run.tenantId and job_id else None
+    job = job_store.get(run.tenantId, job_id) if job_id else None
     step = job.step if job else "start"
     if job is not None:
-        error = JobError(step=step, cause=cause, error=error_name)
-        failed = job_store.fail(job.tenantId, job.jobId, error, clock.iso(clock.now()), attempt=run.attempt)
+        error = JobError(step=step, cause=cause, error=error_name, executionArn=change.executionArn)
+        failed = job_store.fail(job.tenantId, job.jobId, error, clock.iso(clock.now()), attempt=attempt)
         current = failed or job_store.get(job.tenantId, job.jobId)
         if failed is not None:
             metrics.add_metric(name="JobsFailed", unit="Count", value=1)
-        if current is not None and current.status == "failed" and run.attempt in (None, current.attempt):
+        if current is not None and current.status == "failed" and attempt in (None, current.attempt):
             delivery.notify_owner_of_failure(current)
     logger.error("report job failed", extra={"job_id": job_id, "step": step, "error": error_name, "cause": cause})
-    return {
+    message = {
         "jobId": job_id,
         "tenantId": run.tenantId,
         "subscriptionId": run.subscriptionId or (job.subscriptionId if job else None),
         "step": step,
+        "state": failed_state,
         "error": error_name,
         "cause": cause,
-        "attempt": run.attempt or (job.attempt if job else None),
+        "attempt": attempt or (job.attempt if job else None),
+        "executionArn": change.executionArn,
+        "status": change.status,
         "failedAt": clock.iso(clock.now()),
+        "source": "pipeline-mark-failed",
     }
+    client("sqs").send_message(QueueUrl=get_settings().name_of(PIPELINE_DLQ), MessageBody=json.dumps(message))
+    return message

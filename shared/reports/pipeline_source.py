@@ -24,6 +24,7 @@ class SavedReport:
     (min of its `row_limit` and its query's `limit`), never at the pipeline's `REPORT_ROW_LIMIT`."""
 
     report_type: ClassVar[str] = "report"
+    aggregates: ClassVar[bool] = False
 
     def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> Access:
         """The caller may read the report (own, public, or admin); another tenant's or a private one is a 404."""

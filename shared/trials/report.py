@@ -81,6 +81,7 @@ def _access(filters: ReportFilters) -> Access:
 
 class ClinicalWeekly:
     report_type: ClassVar[str] = "clinical_weekly"
+    aggregates: ClassVar[bool] = True
 
     def check_access(self, caller: Caller, report_id: str | None, filters: ReportFilters) -> Access:
         """A user receives reports of the trials they are enrolled in; an admin those of any trial of the tenant."""

@@ -48,11 +48,15 @@ def test_inbox_and_stats_tables_have_their_keys(synth: Synth) -> None:
         )
 
 
-def test_the_reporting_api_sends_and_the_inbox_api_reads_and_writes(synth: Synth) -> None:
-    """The reporting API subscribes and delivers now: it writes records, sends email and paces by the SES quota."""
+def test_the_reporting_api_queues_the_worker_sends_and_the_inbox_api_reads_and_writes(synth: Synth) -> None:
+    """The reporting API subscribes and queues deliver-now and retries (it writes records, sends nothing itself); the
+    delivery worker sends email and paces by the SES quota."""
     reporting = {a for s in statements_of(synth.stateless, "reporting-api") for a in actions(s)}
-    assert {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= reporting
-    assert {"ses:SendRawEmail", "ses:GetSendQuota", "scheduler:CreateSchedule"} <= reporting
+    assert {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem", "sqs:SendMessage"} <= reporting
+    assert "scheduler:CreateSchedule" in reporting
+    assert "ses:SendRawEmail" not in reporting
+    worker = {a for s in statements_of(synth.stateless, "delivery-worker") for a in actions(s)}
+    assert {"ses:SendRawEmail", "ses:GetSendQuota", "sqs:ReceiveMessage", "dynamodb:UpdateItem"} <= worker
     inbox = {a for s in statements_of(synth.stateless, "inbox-api") for a in actions(s)}
     assert {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= inbox
 

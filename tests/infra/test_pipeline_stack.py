@@ -45,3 +45,30 @@ def test_scheduler_group_role_and_api_permissions(synth: Synth) -> None:
         "AWS::IAM::Policy",
         {"PolicyDocument": {"Statement": Match.array_with([Match.object_like({"Action": "states:StartExecution"})])}},
     )
+
+
+def test_failed_executions_are_recorded_by_a_status_change_rule_with_retries_and_a_dlq(synth: Synth) -> None:
+    rules = [
+        r
+        for r in synth.stateless.find_resources("AWS::Events::Rule").values()
+        if r["Properties"].get("EventPattern", {}).get("source") == ["aws.states"]
+    ]
+    (rule,) = rules
+    pattern = rule["Properties"]["EventPattern"]
+    assert pattern["detail-type"] == [definition.STATUS_CHANGE_DETAIL_TYPE]
+    assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
+    assert "Ref" in str(pattern["detail"]["stateMachineArn"]), "only this state machine's executions"
+    (target,) = rule["Properties"]["Targets"]
+    assert target["RetryPolicy"] == {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600}
+    assert "DeadLetterConfig" in target
+    assert "pipelinemarkfailed" in str(target["Arn"]).lower()
+    synth.stateless.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Action": "states:GetExecutionHistory", "Effect": "Allow"})]
+                )
+            }
+        },
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from local import queues
 from local.peers import HttpPeer
 from local.runtime import LocalRuntime
 from shared.aws import client
@@ -138,8 +139,9 @@ def test_deliver_now_stores_its_records_sealed_and_sends_signed(alice: ApiClient
     job = stored_job("job-now")
     hook = {"channel": "webhook", "recipients": ["ops"], "config": {"url": peer.url("/hook"), "secret": SECRET}}
     reply = alice.post("/api/v1/reporting/deliver", {"request_id": "r-1", "report_id": job.jobId, "channels": [hook]})
-    assert reply.status == 200, reply.body
-    assert [d["status"] for d in reply.json["deliveries"]] == ["delivered"]
+    assert reply.status == 202, reply.body
+    assert [d["status"] for d in reply.json["deliveries"]] == ["created"]
+    assert queues.drain() == 1, "the delivery worker sent it"
     assert peer.requests[0].signature_valid is True
     assert SECRET not in raw_items(DELIVERIES)
 

@@ -499,7 +499,7 @@ def test_an_owner_told_of_a_failure_is_told_once_when_the_sweeper_delivers_it_af
     assert failure_again["Message-ID"] == failure["Message-ID"]
     assert str(recovery["Subject"]) == "Report delivered after all: Weekly trial summary"
     body = text_of(recovery)
-    assert "has now been delivered to every recipient" in body
+    assert "has recovered: it was produced and delivered by a later retry" in body
     assert "/api/jobs/job-told" in body
     notices = {d.kind: d for d in records.list_for_job("job-told") if d.kind != "report"}
     assert set(notices) == {"failure_notice", "recovery_notice"}

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
 from local.runtime import LocalRuntime
+from shared.aws import resource
+from shared.catalog.delivery import SEND_RATE
 from shared.delivery import send_rate, service
 from shared.delivery.channel import DeliveryContext
 from shared.delivery.email import report_message
-from shared.delivery.send_rate import TokenBucket
-from shared.settings import reset_settings
+from shared.delivery.send_rate import SharedTokenBucket, TokenBucket
+from shared.settings import get_settings, reset_settings
 from tests.support.deliveries import PDF, stored_job
 
 
@@ -87,3 +90,39 @@ def test_the_rate_is_the_account_quota_when_not_configured(settings: pytest.Monk
     reset_settings()
     send_rate.reset()
     assert send_rate.ses_bucket().rate == 1.0, "moto's SES answers MaxSendRate 1"
+
+
+def test_concurrent_senders_in_separate_environments_share_one_account_rate(settings: pytest.MonkeyPatch) -> None:
+    """Four senders, each with its own bucket object as four Lambda environments would have, all take from the one
+    `send-rate` item: together they stay within the rate (issue 14 item 4)."""
+    rate, per_sender, senders = 8.0, 6, 4
+    table = resource("dynamodb").Table(get_settings().name_of(SEND_RATE))
+    taken: list[float] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        bucket = SharedTokenBucket(table, "ses-test", rate, capacity=1)
+        for _ in range(per_sender):
+            bucket.take()
+            with lock:
+                taken.append(time.monotonic())
+
+    threads = [threading.Thread(target=send) for _ in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(taken) == senders * per_sender
+    taken.sort()
+    measured = (len(taken) - 1) / (taken[-1] - taken[0])
+    assert measured <= rate * 1.1, f"{measured:.1f} sends/s across senders, limit {rate}"
+    for start in taken:
+        in_one_second = [t for t in taken if start <= t < start + 1.0]
+        assert len(in_one_second) <= rate + 1, "no one-second window holds more than the rate plus the burst"
+    (item,) = [i for i in table.scan()["Items"] if i["bucketId"] == "ses-test"]
+    assert float(item["tokens"]) < 1
+
+
+def test_the_email_channel_paces_through_the_shared_bucket(settings: pytest.MonkeyPatch) -> None:
+    send_rate.reset()
+    assert type(send_rate.ses_bucket()).__name__ == "SharedTokenBucket"

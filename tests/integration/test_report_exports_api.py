@@ -229,6 +229,11 @@ def test_export_lifecycle_create_read_download_delete(lake: LocalRuntime, api: A
     assert export["download_url"].endswith(f"{EXPORTS}/{export['id']}/download?format=xlsx")
     assert [e["id"] for e in api.get(EXPORTS).json["items"]] == [export["id"]]
     assert api.get(f"{EXPORTS}/{export['id']}/download").status == 302
+    (execution,) = executions()
+    history = client("stepfunctions").get_execution_history(executionArn=execution["executionArn"])["events"]
+    entered = [e["stateEnteredEventDetails"]["name"] for e in history if "stateEnteredEventDetails" in e]
+    assert "NeedsAggregate" in entered
+    assert "Aggregate" not in entered, "a saved report's query already aggregated: the step is skipped"
 
     assert api.post(f"{EXPORTS}/{export['id']}/retry").status == 409
     assert api.delete(f"{EXPORTS}/{export['id']}").status == 204

@@ -3,9 +3,16 @@ a job's deliveries; tenants and users kept apart; channel configs validated on s
 
 from __future__ import annotations
 
+import socket
+import time
+
 import pytest
 
+from local import queues
+from local.peers import HttpPeer, Reply
 from local.runtime import LocalRuntime
+from shared.catalog.delivery import DELIVERY_REQUESTS
+from shared.delivery import records
 from shared.inbox.logic import list_inbox
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
@@ -80,12 +87,17 @@ def test_deliver_now_is_idempotent_per_request_and_answers_status(alice: ApiClie
         "channels": [{"channel": "inbox", "recipients": ["alice"]}],
     }
     first = alice.post("/api/v1/reporting/deliver", request)
-    assert first.status == 200, first.body
+    assert first.status == 202, first.body
     (status,) = first.json["deliveries"]
-    assert status["status"] == "delivered"
-    assert status["retry_count"] == 0
+    assert status["status"] == "created", "answered at once: the delivery worker sends it"
+    assert list_inbox("acme", "alice", 10, False, None).items == []
+    assert queues.drain() == 1
+    assert len(list_inbox("acme", "alice", 10, False, None).items) == 1
     again = alice.post("/api/v1/reporting/deliver", request)
-    assert again.json["deliveries"] == first.json["deliveries"]
+    assert again.status == 202
+    assert [d["delivery_id"] for d in again.json["deliveries"]] == [status["delivery_id"]]
+    assert again.json["deliveries"][0]["status"] == "delivered"
+    assert queues.drain() == 0, "a repeated request queues nothing"
     assert len(list_inbox("acme", "alice", 10, False, None).items) == 1
     one = alice.get(f"/api/v1/reporting/delivery/{status['delivery_id']}/status")
     assert one.status == 200
@@ -122,6 +134,59 @@ def test_deliver_now_names_a_channel_and_recipient_given_twice_once(alice: ApiCl
     reply = alice.post(
         "/api/v1/reporting/deliver", {"request_id": "req-twice", "report_id": job.jobId, "channels": [inbox, inbox]}
     )
-    assert reply.status == 200, reply.body
-    assert [d["status"] for d in reply.json["deliveries"]] == ["delivered"]
+    assert reply.status == 202, reply.body
+    assert [d["status"] for d in reply.json["deliveries"]] == ["created"]
+    queues.drain()
     assert len(list_inbox("acme", "alice", 10, False, None).items) == 1
+
+
+def test_deliver_now_answers_at_once_and_refuses_retries_beyond_the_send_budget(alice: ApiClient) -> None:
+    """Issue 13 item 11: three webhooks to a closed port held the request for 28 s; now the reply comes first, and
+    retry settings whose worst case outlives the sending function are refused."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    job = stored_job("job-dead-peer")
+    hook = {"url": f"http://127.0.0.1:{port}/hook", "secret": "s3cret-for-this-subscription"}
+    channels = [{"channel": "webhook", "recipients": [f"ops-{n}"], "config": hook} for n in range(3)]
+    started = time.monotonic()
+    reply = alice.post(
+        "/api/v1/reporting/deliver", {"request_id": "dead", "report_id": job.jobId, "channels": channels}
+    )
+    assert reply.status == 202, reply.body
+    assert time.monotonic() - started < 5
+    assert len(reply.json["deliveries"]) == 3
+    assert {d["status"] for d in reply.json["deliveries"]} == {"created"}
+
+    greedy = {**hook, "retry": {"max_attempts": 10, "timeout_s": 30}}
+    refused = alice.post(
+        "/api/v1/reporting/deliver",
+        {
+            "request_id": "greedy",
+            "report_id": job.jobId,
+            "channels": [{"channel": "webhook", "recipients": ["x"], "config": greedy}],
+        },
+    )
+    assert refused.status == 400, refused.body
+    assert "beyond the 90 s" in refused.json["message"]
+
+
+def test_a_queued_delivery_failing_on_every_receive_is_ended_for_good_on_the_last(alice: ApiClient) -> None:
+    """The queue's redelivery is the second layer of a deliver-now: after its last receive the delivery is failed for
+    good (not retryable), so the delivery sweeper does not send it a fourth time."""
+    job = stored_job("job-flaky-peer")
+    with HttpPeer() as peer:
+        peer.script(*[Reply(503)] * 10)
+        hook = {"url": peer.url("/hook"), "secret": "s3cret-for-this-subscription", "retry": {"max_attempts": 1}}
+        channel = {"channel": "webhook", "recipients": ["ops"], "config": hook}
+        request = {"request_id": "flaky", "report_id": job.jobId, "channels": [channel]}
+        reply = alice.post("/api/v1/reporting/deliver", request)
+        assert reply.status == 202, reply.body
+        queues.drain()
+        assert len(peer.requests) == DELIVERY_REQUESTS.max_receive_count
+    (status,) = reply.json["deliveries"]
+    record = records.get("acme", status["delivery_id"])
+    assert record is not None
+    assert (record.status, record.retryable, record.attempts) == ("failed", False, 3)
+    assert "retries used up" in (record.lastError or "")

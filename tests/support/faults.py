@@ -55,3 +55,16 @@ class FaultyEmail:
             self.remaining -= 1
             raise self.error(f"injected {self.error.__name__} sending to {context.recipient}")
         return self.inner.send(context, artifacts)  # type: ignore[no-any-return]
+
+
+class FaultyCall:
+    """A function of the product (a store call, a step's helper), failing while `remaining` > 0, else the real one."""
+
+    def __init__(self, inner: Any, error: type[Exception], remaining: int) -> None:
+        self.inner, self.error, self.remaining = inner, error, remaining
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.remaining > 0:
+            self.remaining -= 1
+            raise self.error(f"injected {self.error.__name__} in {getattr(self.inner, '__name__', 'a call')}")
+        return self.inner(*args, **kwargs)

@@ -21,10 +21,19 @@ def small_trial(tenant: str = "acme", trial_id: str = TRIAL, members: tuple[str,
 
 
 def executions(status: str | None = None) -> list[dict[str, Any]]:
-    params: dict[str, Any] = {"stateMachineArn": get_settings().state_machine_arn}
-    if status:
-        params["statusFilter"] = status
-    return list(client("stepfunctions").list_executions(**params)["executions"])
+    """Executions of the report state machine and of its local redrives (`report-pipeline-from-<State>`), oldest
+    first."""
+    sfn = client("stepfunctions")
+    main = get_settings().state_machine_arn or ""
+    found: list[dict[str, Any]] = []
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        if not machine["stateMachineArn"].startswith(main):
+            continue
+        params: dict[str, Any] = {"stateMachineArn": machine["stateMachineArn"]}
+        if status:
+            params["statusFilter"] = status
+        found += sfn.list_executions(**params)["executions"]
+    return sorted(found, key=lambda e: e["startDate"])
 
 
 def wait_for_executions(timeout: float = 60.0) -> list[dict[str, Any]]:
@@ -43,7 +52,7 @@ def wait_for_job(api: ApiClient, job_id: str, token: str | None = None, timeout:
     while True:
         reply = api.get(f"/api/jobs/{job_id}", token=token)
         assert reply.status == 200, reply.body
-        if reply.json["status"] in ("completed", "failed") and not executions("RUNNING"):
+        if reply.json["status"] in ("completed", "partially_delivered", "failed") and not executions("RUNNING"):
             return dict(reply.json)
         if time.monotonic() > deadline:
             raise TimeoutError(f"job {job_id} is still {reply.json['status']}")
@@ -54,8 +63,16 @@ def mail_to(recipient: str) -> list[EmailMessage]:
     return [m for m in outbox.messages() if recipient in str(m["To"])]
 
 
+OWNER_NOTICES = ("Report failed", "Report delivered after all", "Report partly delivered")
+"""Subject prefixes of the notes to a job's owner (not reports)."""
+
+
 def report_mail_to(recipient: str) -> list[EmailMessage]:
-    return [m for m in mail_to(recipient) if not str(m["Subject"]).startswith("Report failed")]
+    return [m for m in mail_to(recipient) if not str(m["Subject"]).startswith(OWNER_NOTICES)]
+
+
+def notices_to(recipient: str, prefix: str) -> list[EmailMessage]:
+    return [m for m in mail_to(recipient) if str(m["Subject"]).startswith(prefix)]
 
 
 def text_of(message: EmailMessage) -> str:

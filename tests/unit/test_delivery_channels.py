@@ -137,7 +137,7 @@ def test_ses_failures_are_classified_like_every_aws_channel(
         def take(self) -> float:
             return 0.0
 
-    monkeypatch.setattr(email, "client", lambda _service: RefusingSes())
+    monkeypatch.setattr(email, "send_client", lambda _service: RefusingSes())
     monkeypatch.setattr(email, "ses_bucket", NoWait)
     message = email.failure_message("bob@example.com", "Weekly", "job-1", "render", "boom", "dlv-1")
     with pytest.raises(expected, match=code):

@@ -1,4 +1,5 @@
-"""The one ASL file: every task retries transient errors with backoff and jitter and catches into MarkFailed."""
+"""The one ASL file: every task has the same Retry (transient and Lambda service errors, backoff with jitter); no
+Catch chain to a Fail state, so a redrive resumes at the failed step; each delivery ends on its own."""
 
 from __future__ import annotations
 
@@ -32,37 +33,50 @@ def test_the_flow_is_start_fetch_aggregate_render_deliver_complete(asl: dict[str
         path.append(name)
         state = states[name]
         name = state.get("Default") if state["Type"] == "Choice" else state.get("Next")
-    assert path == ["Start", "IsDuplicate", "Fetch", "Aggregate", "Render", "Deliver", "Complete"]
+    assert path == ["Start", "IsDuplicate", "Fetch", "NeedsAggregate", "Aggregate", "Render", "Deliver", "Complete"]
     assert states["IsDuplicate"]["Choices"][0]["Next"] == "Duplicate"
+    assert states["NeedsAggregate"]["Choices"] == [
+        {"Variable": "$.skipAggregate", "BooleanEquals": True, "Next": "Render"}
+    ]
     assert states["Deliver"]["Type"] == "Map"
     assert states["Deliver"]["ItemsPath"] == "$.deliveries"
-    assert [states["MarkFailed"]["Next"], states["NotifyDlq"]["Next"]] == ["NotifyDlq", "Failed"]
-    assert states["NotifyDlq"]["Resource"] == "arn:aws:states:::sqs:sendMessage"
-    assert states["Failed"]["Type"] == "Fail"
 
 
-def test_every_task_retries_transient_errors_with_backoff_and_jitter(asl: dict[str, Any]) -> None:
-    for name, task in _tasks(asl["States"]).items():
-        if name == "NotifyDlq":
-            continue
-        transient = next(r for r in task["Retry"] if "TransientError" in r["ErrorEquals"])
-        assert transient["BackoffRate"] > 1, name
-        assert transient["JitterStrategy"] == "FULL", name
-        assert any("Lambda.TooManyRequestsException" in r["ErrorEquals"] for r in task["Retry"]), name
-        assert "PermanentError" not in {e for r in task["Retry"] for e in r["ErrorEquals"]}, name
+def test_no_step_failure_leads_to_a_fail_state_so_a_redrive_resumes_at_the_step(asl: dict[str, Any]) -> None:
+    assert not [n for n, s in asl["States"].items() if s["Type"] == "Fail"]
+    assert not [n for n, s in asl["States"].items() if "Catch" in s], "a top-level Catch would hide the failed step"
+    assert "MarkFailed" not in asl["States"], "failures are recorded by the status-change rule's target"
 
 
-def test_every_step_catches_into_mark_failed(asl: dict[str, Any]) -> None:
-    for name in ("Start", "Fetch", "Aggregate", "Render", "Deliver", "Complete"):
-        (catch,) = asl["States"][name]["Catch"]
-        assert catch == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "MarkFailed"}
+def test_each_delivery_catches_its_own_failure(asl: dict[str, Any]) -> None:
+    inner = asl["States"]["Deliver"]["ItemProcessor"]["States"]
+    (catch,) = inner["DeliverOne"]["Catch"]
+    assert catch == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "DeliveryFailed"}
+    assert inner["DeliveryFailed"]["Type"] == "Pass"
+    assert inner["DeliveryFailed"]["End"] is True
+
+
+def test_every_task_has_the_same_retry_with_backoff_and_jitter(asl: dict[str, Any]) -> None:
+    tasks = _tasks(asl["States"])
+    assert set(tasks) == {"Start", "Fetch", "Aggregate", "Render", "DeliverOne", "Complete"}
+    retries = {json.dumps(task["Retry"], sort_keys=True) for task in tasks.values()}
+    assert len(retries) == 1, "identical Retry blocks"
+    transient, service = next(iter(tasks.values()))["Retry"]
+    assert transient["ErrorEquals"] == ["TransientError"]
+    assert tuple(service["ErrorEquals"]) == definition.LAMBDA_SERVICE_ERRORS
+    assert "Lambda.ClientExecutionTimeoutException" in service["ErrorEquals"]
+    assert "Lambda.TooManyRequestsException" in service["ErrorEquals"]
+    for retry in (transient, service):
+        assert retry["BackoffRate"] > 1
+        assert retry["JitterStrategy"] == "FULL"
+        assert "PermanentError" not in retry["ErrorEquals"]
 
 
 def test_placeholders_are_exactly_what_cdk_and_the_local_runtime_fill() -> None:
     expected = set(definition.FUNCTION_PLACEHOLDERS) | set(definition.QUEUE_URL_PLACEHOLDERS)
     assert definition.placeholders() == expected
     arns = {name: f"arn:aws:lambda:us-east-1:1:function:{name}" for name in definition.FUNCTION_PLACEHOLDERS.values()}
-    filled = json.loads(definition.fill(definition.substitutions(arns, {"pipeline-dlq": "https://sqs/q"})))
+    filled = json.loads(definition.fill(definition.substitutions(arns, {})))
     assert filled["States"]["Fetch"]["Parameters"]["FunctionName"].endswith(":function:pipeline-fetch")
-    with pytest.raises(KeyError, match="PipelineDlqUrl"):
-        definition.fill({p: "x" for p in definition.FUNCTION_PLACEHOLDERS})
+    with pytest.raises(KeyError, match="FetchFunctionArn"):
+        definition.fill({p: "x" for p in definition.FUNCTION_PLACEHOLDERS if p != "FetchFunctionArn"})

@@ -21,10 +21,11 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import SplitResult, urlsplit
 
 import urllib3
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared import clock
 from shared.delivery.channel import ChannelReceipt
+from shared.delivery.retry_budget import SEND_BUDGET_S
 from shared.errors import PermanentError, TransientError
 from shared.settings import get_settings
 
@@ -46,17 +47,38 @@ resolve: Resolver = resolve_host
 
 
 class RetryPolicy(BaseModel):
-    """How long to wait for a peer and how often to try it."""
+    """How long to wait for a peer and how often to try it, within one send. A caller may choose each value, but the
+    worst case of the whole (`worst_case_s`) must fit `SEND_BUDGET_S`, so a send never outlives its function."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    timeout_s: float = Field(10.0, gt=0, le=60, description="connect and read timeout of one attempt")
-    max_attempts: int = Field(4, ge=1, le=10, description="attempts within one send, the first included")
+    timeout_s: float = Field(8.0, gt=0, le=30, description="connect and read timeout of one attempt")
+    max_attempts: int = Field(3, ge=1, le=10, description="attempts within one send, the first included")
     backoff_base_s: float = Field(0.5, ge=0, le=30, description="wait before the 2nd attempt; doubles each time")
-    backoff_max_s: float = Field(8.0, ge=0, le=120, description="the longest wait between two attempts")
+    backoff_max_s: float = Field(4.0, ge=0, le=60, description="the longest wait between two attempts")
     max_retry_after_s: float = Field(
-        60.0, ge=0, le=900, description="a longer Retry-After ends the send with TransientError (retried later)"
+        20.0, ge=0, le=60, description="a longer Retry-After ends the send with TransientError (retried later)"
     )
+
+    def worst_case_s(self) -> float:
+        """The longest one send can take: every attempt times out connecting and then reading, and every wait is the
+        longest allowed (a Retry-After up to `max_retry_after_s`, or the capped backoff)."""
+        waits = sum(
+            max(self.max_retry_after_s, min(self.backoff_max_s, self.backoff_base_s * 2 ** (n - 1)))
+            for n in range(1, self.max_attempts)
+        )
+        return self.max_attempts * 2 * self.timeout_s + waits
+
+    @model_validator(mode="after")
+    def _fits_the_send_budget(self) -> RetryPolicy:
+        worst = self.worst_case_s()
+        if worst > SEND_BUDGET_S:
+            raise ValueError(
+                f"these retry settings can hold one send for {worst:.0f} s (attempts x 2 x timeout_s plus the waits), "
+                f"beyond the {SEND_BUDGET_S} s a send may take within its function's timeout: lower max_attempts, "
+                "timeout_s, backoff_max_s or max_retry_after_s"
+            )
+        return self
 
 
 class HttpReceipt(ChannelReceipt):
