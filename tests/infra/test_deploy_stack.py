@@ -54,7 +54,8 @@ def test_the_user_pool_has_tenant_and_roles_attributes_and_no_self_sign_up(synth
 
 
 def test_the_jwt_authorizer_trusts_the_pools_id_tokens(synth: Synth) -> None:
-    (authorizer,) = synth.stateless.find_resources("AWS::ApiGatewayV2::Authorizer").values()
+    authorizers = synth.stateless.find_resources("AWS::ApiGatewayV2::Authorizer").values()
+    (authorizer,) = [a for a in authorizers if a["Properties"]["AuthorizerType"] == "JWT"]
     jwt = authorizer["Properties"]["JwtConfiguration"]
     issuer = _resolved(jwt["Issuer"])
     assert "https://cognito-idp.us-east-1.amazonaws.com/" in issuer
