@@ -33,6 +33,15 @@ def _claims_as_api_gateway_passes_them(claims: dict[str, Any]) -> dict[str, str]
     return passed
 
 
+def _is_utf8(body: bytes) -> bool:
+    """Whether API Gateway would pass the body on as text (else it is base64-encoded, `isBase64Encoded`)."""
+    try:
+        body.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def build_event(
     route: Route,
     path_params: dict[str, str],
@@ -49,7 +58,9 @@ def build_event(
         query[name] = f"{query[name]},{value}" if name in query else value
     now = datetime.now(UTC)
     content_type = headers.get("content-type", "")
-    is_text = not body or content_type.startswith(("application/json", "text/", "application/x-www-form-urlencoded"))
+    is_text = not body or (
+        content_type.startswith(("application/json", "text/", "application/x-www-form-urlencoded")) and _is_utf8(body)
+    )
     request_context: dict[str, Any] = {
         "accountId": ACCOUNT_ID,
         "apiId": "local",
@@ -105,6 +116,12 @@ class LocalHttpApi:
 
             do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
+            def __getattr__(self, name: str) -> Any:
+                """Any other method (TRACE, CONNECT, PROPFIND ...) is a 405 in the house body, not the stdlib's 501."""
+                if name.startswith("do_"):
+                    return lambda: adapter.refuse_method(self)
+                raise AttributeError(name)
+
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
@@ -128,7 +145,13 @@ class LocalHttpApi:
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         method = request.command
         parts = urlsplit(request.path)
-        length = int(request.headers.get("content-length") or 0)
+        try:
+            length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            request.close_connection = True
+            message = "the Content-Length header is not a number"
+            self._reply_error(request, HTTPStatus.BAD_REQUEST, "bad_request", message)
+            return
         if length > MAX_PAYLOAD_BYTES:
             self._drain(request, length)
             self._reply_error(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "request too large")
@@ -154,6 +177,14 @@ class LocalHttpApi:
             self._reply_error(request, HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "the function failed")
             return
         self._reply_result(request, result)
+
+    def refuse_method(self, request: BaseHTTPRequestHandler) -> None:
+        """A method no route can have, as API Gateway refuses it: the body drained, a 405 naming the method."""
+        length = request.headers.get("content-length") or "0"
+        self._drain(request, int(length) if length.isdigit() else 0)
+        allowed = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
+        message = f"method {request.command} is not allowed; the API answers {allowed}"
+        self._reply_error(request, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message)
 
     @staticmethod
     def _drain(request: BaseHTTPRequestHandler, length: int) -> None:

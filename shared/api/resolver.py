@@ -87,8 +87,13 @@ class HttpApiResolver(APIGatewayHttpResolver):
         return self._call_route(route, route_arguments={})
 
     def _unreadable_body(self) -> DomainError | None:
-        """JSON nested too deeply to read (a RecursionError, else a 500). The event caches the parse, so request
-        validation reads it from there; malformed JSON is left to validation, which names where it breaks."""
+        """A body that is not UTF-8 text (API Gateway hands such a body over base64-encoded) or JSON nested too deeply
+        to read (a RecursionError, else a 500). The event caches the parse, so request validation reads it from there;
+        malformed JSON is left to validation, which names where it breaks."""
+        try:
+            self.current_event.decoded_body  # noqa: B018 - decoded for its error (base64, then UTF-8)
+        except ValueError:  # UnicodeDecodeError and binascii.Error are ValueErrors
+            return InvalidInput("the request body is not UTF-8 text, so it is not JSON")
         try:
             self.current_event.json_body  # noqa: B018 - parsed for its error; the event keeps the result
         except RecursionError:
