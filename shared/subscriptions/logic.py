@@ -119,6 +119,11 @@ def list_subscriptions(
     return SubscriptionPage(items=items, cursor=next_cursor)
 
 
+NULLABLE_FIELDS = frozenset({"description"})
+"""Fields of `SubscriptionUpdate` a null clears; any other given as null is a 400 (it would leave a record the model
+cannot read)."""
+
+
 def update(caller: Caller, subscription_id: str, patch: SubscriptionUpdate) -> Subscription:
     """Change what was given; the schedule follows (expression, timezone, enabled or disabled)."""
     return apply_update(caller, get(caller, subscription_id), patch)
@@ -129,6 +134,9 @@ def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdat
     changes = patch.model_dump(exclude_unset=True)
     if not changes:
         return current
+    cleared = sorted(k for k, v in changes.items() if v is None and k not in NULLABLE_FIELDS)
+    if cleared:
+        raise InvalidInput(f"{', '.join(cleared)}: may not be null (leave a field out to keep it)")
     updated = current.model_copy(update={k: getattr(patch, k) for k in changes})
     if patch.schedule is not None:
         check_schedule(patch.schedule)
