@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, aws_lambda, aws_logs
+from aws_cdk import Duration, Fn, RemovalPolicy, aws_lambda, aws_logs
 from constructs import Construct
 
 from cdk import bundling
@@ -32,6 +32,7 @@ class FunctionsConstruct(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": "ReportPlatform",
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "SENDER_EMAIL": config.sender_email,
+            "PLATFORM_BUCKETS": Fn.join(",", [b.bucket_name for b in (*storage.buckets.values(), storage.access_logs)]),
         }
         self.functions: dict[str, aws_lambda.Function] = {}
         for spec in catalog.FUNCTIONS:

@@ -12,9 +12,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, Field
 
 from shared import clock
-from shared.api.replies import CallerDep
+from shared.api.replies import CallerDep, no_content
 from shared.api.resolver import new_resolver
-from shared.delivery import reporting, stats
+from shared.delivery import reporting, stats, tenant_buckets
 from shared.delivery.reporting import (
     DeliveryRequest,
     DeliveryResponse,
@@ -24,6 +24,7 @@ from shared.delivery.reporting import (
     SubscriptionResponse,
 )
 from shared.delivery.stats import StatsRow
+from shared.delivery.tenant_buckets import BucketRegistration, TenantBucket
 from shared.errors import InvalidInput
 from shared.jobs import logic as jobs
 from shared.jobs.models import DeliveryStatusReply
@@ -115,6 +116,38 @@ def delivery_status(delivery_id: Annotated[str, Path(max_length=100)], caller: C
 @router.get("/api/jobs/<job_id>/deliveries", summary="A job's deliveries, each with its status", tags=["jobs"])
 def job_deliveries(job_id: Annotated[str, Path(max_length=100)], caller: CallerDep) -> list[DeliveryStatusReply]:
     return jobs.delivery_replies(jobs.get(caller, job_id))
+
+
+BucketName = Annotated[str, Path(min_length=3, max_length=63)]
+
+
+@router.get(
+    "/api/v1/reporting/buckets",
+    summary="The customer buckets the tenant registered for the S3 channel (admins)",
+    tags=["reporting"],
+)
+def delivery_buckets(caller: CallerDep) -> list[TenantBucket]:
+    return tenant_buckets.registered(caller)
+
+
+@router.put(
+    "/api/v1/reporting/buckets/<bucket>",
+    summary="Register a customer bucket for the S3 channel, with the root prefix deliveries stay under (admins)",
+    tags=["reporting"],
+)
+def register_bucket(bucket: BucketName, registration: BucketRegistration, caller: CallerDep) -> TenantBucket:
+    return tenant_buckets.register(caller, bucket, registration)
+
+
+@router.delete(
+    "/api/v1/reporting/buckets/<bucket>",
+    summary="Remove a registered bucket; S3 deliveries into it fail from then on (admins)",
+    tags=["reporting"],
+    responses={204: {"description": "removed"}},
+)
+def unregister_bucket(bucket: BucketName, caller: CallerDep) -> Response[str]:
+    tenant_buckets.unregister(caller, bucket)
+    return no_content()
 
 
 app = new_resolver(router)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Key, LakeTable, Queue, Table
+from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
 
 INBOX = Table(
     id="inbox", env_var="INBOX_TABLE", partition_key=Key("userKey"), sort_key=Key("itemKey"), ttl_attribute="ttl"
@@ -18,6 +18,15 @@ DISTRIBUTION_STATS = Table(
 )
 """Seed 003's distribution_stats: one item per tenant, hour, report type and channel, counters added atomically."""
 
+TENANT_BUCKETS = Table(
+    id="tenant-buckets",
+    env_var="TENANT_BUCKETS_TABLE",
+    partition_key=Key("bucket"),
+    indexes=(Index("tenant-index", Key("tenantId"), Key("bucket")),),
+)
+"""The S3 channel's registry: each customer bucket a tenant's admin registered (one tenant per bucket) and the root
+prefix the tenant's deliveries stay under (`shared.delivery.tenant_buckets`)."""
+
 CHANNEL_SECRETS = EncryptionKey(
     id="channel-secrets",
     env_var="CHANNEL_SECRETS_KEY",
@@ -30,9 +39,10 @@ CHANNEL_GRANTS = (
     Grant(INBOX.id, "read_write"),
     Grant(DISTRIBUTION_STATS.id, "read_write"),
     Grant(CHANNEL_SECRETS.id, "decrypt"),
+    Grant(TENANT_BUCKETS.id, "read"),
 )
-"""What running the delivery channels uses (inbox items, distribution stats, opening sealed channel secrets); every
-`CHANNEL_SENDERS` entry has it."""
+"""What running the delivery channels uses (inbox items, distribution stats, opening sealed channel secrets, the
+tenants' registered buckets); every `CHANNEL_SENDERS` entry has it."""
 
 INBOX_API = Function(
     name="inbox-api",
@@ -46,7 +56,7 @@ REPORTING_API = Function(
     name="reporting-api",
     handler="functions.reporting_api.handler",
     kind="api",
-    description="Seed 003's reporting routes: subscribe, subscriptions, deliver now, delivery status, stats",
+    description="Seed 003's reporting routes: subscribe, subscriptions, deliver now, delivery status, stats, buckets",
     routes=(
         "GET /api/v1/reporting/stats",
         "POST /api/v1/reporting/subscribe",
@@ -54,9 +64,13 @@ REPORTING_API = Function(
         "POST /api/v1/reporting/deliver",
         "GET /api/v1/reporting/delivery/{delivery_id}/status",
         "GET /api/jobs/{job_id}/deliveries",
+        "GET /api/v1/reporting/buckets",
+        "PUT /api/v1/reporting/buckets/{bucket}",
+        "DELETE /api/v1/reporting/buckets/{bucket}",
     ),
     grants=(
         *CHANNEL_GRANTS,
+        Grant(TENANT_BUCKETS.id, "read_write"),
         Grant(CHANNEL_SECRETS.id, "encrypt"),
         Grant("subscriptions", "read_write"),
         Grant("jobs", "read"),
@@ -97,7 +111,7 @@ customer buckets, SNS push."""
 EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, REPORTING_API.name)
 """The delivery functions that send email (report emails, failure notes): SES send and quota, the API's base URL."""
 
-TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS)
+TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS, TENANT_BUCKETS)
 BUCKETS: tuple[Bucket, ...] = ()
 QUEUES: tuple[Queue, ...] = ()
 LAKE_TABLES: tuple[LakeTable, ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS
+from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS, TENANT_BUCKETS
 from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
 
 SUBSCRIPTIONS = Table(
@@ -93,6 +93,7 @@ SUBSCRIPTIONS_API = Function(
         Grant(TRIAL_RECORDS.id, "read"),
         Grant(_SAVED_REPORTS, "read"),
         Grant(CHANNEL_SECRETS.id, "encrypt_decrypt"),  # seals new channel secrets; opens kept ones to re-validate
+        Grant(TENANT_BUCKETS.id, "read"),  # an S3 channel's bucket must be one the tenant registered
     ),
 )
 REPORT_EXPORTS_API = Function(
@@ -114,7 +115,13 @@ REPORT_EXPORTS_API = Function(
         "POST /api/reports/exports/{export_id}/retry",
         "DELETE /api/reports/exports/{export_id}",
     ),
-    grants=(*_DATA, Grant(DELIVERIES.id, "read"), Grant(_SAVED_REPORTS, "read"), Grant(REPORTS, "read_write")),
+    grants=(
+        *_DATA,
+        Grant(DELIVERIES.id, "read"),
+        Grant(_SAVED_REPORTS, "read"),
+        Grant(REPORTS, "read_write"),
+        Grant(TENANT_BUCKETS.id, "read"),
+    ),
 )
 INIT_DEFAULTS = Function(
     name="init-defaults",

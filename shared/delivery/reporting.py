@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.api.caller import Caller
-from shared.delivery import records, service
+from shared.delivery import audience, records, service, targets
 from shared.delivery.records import DeliveryRecord
 from shared.delivery.registry import masked_channels, seal_channels, validate_channels
 from shared.errors import Conflict, Forbidden, NotFound, PermanentError, TransientError
@@ -161,6 +161,8 @@ def status_of(record: DeliveryRecord) -> DeliveryStatus:
 def deliver_now(caller: Caller, request: DeliveryRequest) -> DeliveryResponse:
     """Deliver a completed job's files to the given channels now; the same request id never sends twice."""
     job = jobs.get(caller, request.report_id)
+    audience.check_inbox_recipients(request.channels, audience.inbox_readers(job, caller))
+    targets.check_channel_targets(request.channels, caller.tenant)
     if job.status != "completed":
         raise Conflict(f"report {job.jobId} is {job.status}: only a completed report can be delivered")
     artifacts = service.artifacts_of(job)

@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from shared import clock, cron
 from shared.api.caller import Caller
+from shared.delivery.audience import check_inbox_recipients
 from shared.delivery.registry import keep_secrets, masked_channels, seal_channels, validate_channels
+from shared.delivery.targets import check_channel_targets
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.jobs import logic as jobs
 from shared.jobs.models import Job, JobPage, RunStarted
@@ -63,6 +65,8 @@ def create(caller: Caller, request: SubscriptionCreate, subscription_id: str | N
     source = source_for(request.reportType)
     check_schedule(request.schedule)
     access = source.check_access(caller, request.reportId, request.filters)
+    check_inbox_recipients(request.channels or [], {caller.sub})
+    check_channel_targets(request.channels or [], caller.tenant)
     channels = seal_channels(validate_channels(request.channels or _default_channels(caller)), caller.tenant)
     now = clock.iso(clock.now())
     subscription = Subscription(
@@ -148,6 +152,8 @@ def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdat
         access = source_for(current.reportType).check_access(caller, updated.reportId, updated.filters)
         updated.filters = access.filters
     if patch.channels is not None:
+        check_inbox_recipients(patch.channels, {current.ownerId})
+        check_channel_targets(patch.channels, current.tenantId)
         kept = keep_secrets(patch.channels, current.channels, current.tenantId)
         updated.channels = seal_channels(validate_channels(kept), current.tenantId)
     updated.nextRunAt = next_run_at(updated.schedule) if updated.status == "active" else None
