@@ -51,8 +51,9 @@ class Settings(BaseModel):
     """Comma-separated physical names of every bucket of the platform itself (CDK and the local runtime set it): the
     S3 channel never writes to one of them, and none can be registered as a tenant's bucket."""
     cursor_key: str | None = Field(None, alias="CURSOR_KEY", repr=False)
-    """Base64 of the 32-byte AES-GCM key that seals paging cursors (`shared.items`); CDK sets it from a generated
-    Secrets Manager secret, the local runtime from a key kept under `.local/`."""
+    """The secret (at least 32 characters) whose SHA-256 is the AES-GCM key sealing paging cursors (`shared.items`);
+    CDK sets it on every API function from a generated Secrets Manager secret. Unset in the local stage: a key per
+    process."""
     inbox_ttl_days: int = Field(180, alias="INBOX_TTL_DAYS", gt=0)
     stats_ttl_days: int = Field(400, alias="STATS_TTL_DAYS", gt=0)
     schedule_group: str = Field("report-subscriptions", alias="SCHEDULE_GROUP")

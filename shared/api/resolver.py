@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler.request import Request
 from shared.api.caller import Caller, caller_from_claims
 from shared.api.errors import domain_error_response, error_response, validation_error_response
 from shared.errors import DomainError, InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from shared.items import cursors_for
 from shared.observability import logger
 from shared.settings import get_settings
 
@@ -38,9 +39,11 @@ def _claims_of(app: APIGatewayHttpResolver) -> dict[str, Any] | None:
 
 
 def _require_token(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
-    """Defence in depth behind the JWT authorizer: no verified claims, no route."""
-    caller_from_claims(_claims_of(app))
-    return next_middleware(app)
+    """Defence in depth behind the JWT authorizer: no verified claims, no route. The cursors of the request are sealed
+    for this caller only."""
+    caller = caller_from_claims(_claims_of(app))
+    with cursors_for(caller.tenant, caller.sub):
+        return next_middleware(app)
 
 
 def body_problem(event: Mapping[str, Any]) -> DomainError | None:

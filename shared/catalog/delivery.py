@@ -39,10 +39,10 @@ CHANNEL_GRANTS = (
     Grant(INBOX.id, "read_write"),
     Grant(DISTRIBUTION_STATS.id, "read_write"),
     Grant(CHANNEL_SECRETS.id, "decrypt"),
-    Grant(TENANT_BUCKETS.id, "read"),
 )
-"""What running the delivery channels uses (inbox items, distribution stats, opening sealed channel secrets, the
-tenants' registered buckets); every `CHANNEL_SENDERS` entry has it."""
+"""What running the delivery channels uses (inbox items, distribution stats, opening sealed channel secrets); every
+`CHANNEL_SENDERS` entry has it, and reads (the reporting API also writes) `TENANT_BUCKETS`, the S3 channel's
+registry."""
 
 INBOX_API = Function(
     name="inbox-api",
@@ -88,7 +88,7 @@ DELIVERY_SWEEPER = Function(
     kind="cron",
     description="Every 10 minutes: deliveries left created, sending or failed retryable are sent again or ended",
     schedule="rate(10 minutes)",
-    grants=(*_DELIVERY_STATE, *CHANNEL_GRANTS, Grant("pipeline-dlq", "send")),
+    grants=(*_DELIVERY_STATE, *CHANNEL_GRANTS, Grant(TENANT_BUCKETS.id, "read"), Grant("pipeline-dlq", "send")),
     timeout_s=300,
     reserved_concurrency=1,
 )

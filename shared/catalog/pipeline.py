@@ -190,7 +190,13 @@ PIPELINE_DELIVER = Function(
     handler="functions.pipeline_deliver.handler",
     kind="task",
     description="Pipeline Deliver (one Map item): hands the artifacts to one recipient, at most once per delivery id",
-    grants=(Grant(JOBS.id, "read"), Grant(DELIVERIES.id, "read_write"), Grant(REPORTS, "read"), *CHANNEL_GRANTS),
+    grants=(
+        Grant(JOBS.id, "read"),
+        Grant(DELIVERIES.id, "read_write"),
+        Grant(REPORTS, "read"),
+        *CHANNEL_GRANTS,
+        Grant(TENANT_BUCKETS.id, "read"),
+    ),
     timeout_s=120,
 )
 PIPELINE_COMPLETE = Function(
