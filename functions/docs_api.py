@@ -11,6 +11,10 @@ from shared.catalog import DOCS_API, FUNCTIONS
 from shared.observability import http_entry
 
 router = Router()
+PUBLIC_ROUTES = frozenset(
+    (key.split(" ", 1)[0], key.split(" ", 1)[1]) for function in FUNCTIONS for key in function.public_routes
+)
+"""(METHOD, path) of every route that needs no token (`GET /health` ...)."""
 
 
 def api_routers() -> Iterator[Router]:
@@ -23,7 +27,9 @@ def api_routers() -> Iterator[Router]:
 
 @router.get("/api/openapi.json", include_in_schema=False)
 def openapi_json() -> Response[str]:
-    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_schema_json(app))
+    return Response(
+        status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_schema_json(app, PUBLIC_ROUTES)
+    )
 
 
 app = new_resolver(router, *api_routers())

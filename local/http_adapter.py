@@ -159,6 +159,12 @@ class LocalHttpApi:
         body = request.rfile.read(length) if length else b""
         found = select(self.routes, method, parts.path)
         if found is None:
+            allowed = sorted({r.method for r in self.routes if r.match(r.method, parts.path) is not None})
+            if allowed:
+                message = f"method {method} is not allowed on {parts.path}; it answers {', '.join(allowed)}"
+                headers = {"allow": ", ".join(allowed)}
+                self._reply_error(request, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message, headers)
+                return
             self._reply_error(request, HTTPStatus.NOT_FOUND, "not_found", f"no route for {method} {parts.path}")
             return
         route, path_params = found
@@ -184,7 +190,7 @@ class LocalHttpApi:
         self._drain(request, int(length) if length.isdigit() else 0)
         allowed = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
         message = f"method {request.command} is not allowed; the API answers {allowed}"
-        self._reply_error(request, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message)
+        self._reply_error(request, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message, {"allow": allowed})
 
     @staticmethod
     def _drain(request: BaseHTTPRequestHandler, length: int) -> None:
@@ -207,9 +213,16 @@ class LocalHttpApi:
             headers[str(name).lower()] = ",".join(str(v) for v in values)
         self._reply(request, int(result["statusCode"]), headers, payload, result.get("cookies") or [])
 
-    def _reply_error(self, request: BaseHTTPRequestHandler, status: int, code: str, message: str) -> None:
+    def _reply_error(
+        self,
+        request: BaseHTTPRequestHandler,
+        status: int,
+        code: str,
+        message: str,
+        extra_headers: dict[str, str] | None = None,
+    ) -> None:
         body = json.dumps({"error": code, "message": message, "details": []}).encode()
-        headers = {"content-type": "application/json"}
+        headers = {"content-type": "application/json", **(extra_headers or {})}
         if status == HTTPStatus.UNAUTHORIZED:
             headers["www-authenticate"] = "Bearer"
         self._reply(request, status, headers, body)

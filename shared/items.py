@@ -26,10 +26,23 @@ from shared.errors import ConfigurationError, InvalidInput
 from shared.settings import get_settings
 
 
+def _stored_number(value: int | float) -> Decimal:
+    """`value` as the Decimal DynamoDB keeps exactly; InvalidInput (a 400) for a number it cannot store (beyond 38
+    significant digits, or outside 1e-130 to 1e126), which boto3 would otherwise raise at the write (a 500)."""
+    number = Decimal(str(value))
+    try:
+        return DYNAMODB_CONTEXT.create_decimal(number)
+    except ArithmeticError:  # decimal's Inexact, Rounded, Underflow and Overflow signals
+        raise InvalidInput(
+            f"the number {value} cannot be stored: at most 38 significant digits, between 1e-130 and 1e126"
+        ) from None
+
+
 def to_item(value: Any) -> Any:
-    """A JSON-like value as DynamoDB accepts it: floats as Decimal, None values of maps dropped."""
-    if isinstance(value, float):
-        return Decimal(str(value))
+    """A JSON-like value as DynamoDB accepts it: numbers as exact Decimals (InvalidInput for one it cannot store),
+    None values of maps dropped."""
+    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+        return _stored_number(value)
     if isinstance(value, dict):
         return {k: to_item(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
