@@ -33,6 +33,16 @@ def _claims_as_api_gateway_passes_them(claims: dict[str, Any]) -> dict[str, str]
     return passed
 
 
+def allowed_methods(routes: list[Route], path: str) -> list[str]:
+    """The methods of the routes that own `path` as API Gateway picks them: the most literal match (`/api/reports/
+    tables` is its own route, not `/api/reports/{report_id}`)."""
+    matching = [r for r in routes if r.match(r.method, path) is not None]
+    if not matching:
+        return []
+    most_literal = max(r.literal_length for r in matching)
+    return sorted({r.method for r in matching if r.literal_length == most_literal})
+
+
 def _is_utf8(body: bytes) -> bool:
     """Whether API Gateway would pass the body on as text (else it is base64-encoded, `isBase64Encoded`)."""
     try:
@@ -159,7 +169,7 @@ class LocalHttpApi:
         body = request.rfile.read(length) if length else b""
         found = select(self.routes, method, parts.path)
         if found is None:
-            allowed = sorted({r.method for r in self.routes if r.match(r.method, parts.path) is not None})
+            allowed = allowed_methods(self.routes, parts.path)
             if allowed:
                 message = f"method {method} is not allowed on {parts.path}; it answers {', '.join(allowed)}"
                 headers = {"allow": ", ".join(allowed)}
