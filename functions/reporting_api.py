@@ -3,13 +3,14 @@ delivery's status, distribution stats; and a job's deliveries."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from shared import clock
 from shared.api.replies import CallerDep, no_content
@@ -32,6 +33,17 @@ from shared.observability import http_entry
 
 router = Router()
 
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _iso_text(value: Any) -> Any:
+    """A date-time as ISO-8601 text only: pydantic would read a number (`0.5`) as seconds since 1970."""
+    if not isinstance(value, str) or _NUMBER.fullmatch(value):
+        raise ValueError("an ISO-8601 date-time such as 2026-11-23T00:00:00Z, not a number")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_text)]
 DEFAULT_WINDOW = timedelta(hours=24)
 MAX_WINDOW = timedelta(days=31)
 
@@ -62,8 +74,8 @@ def _window(start: datetime | None, until: datetime | None) -> tuple[datetime, d
 )
 def distribution_stats(
     caller: CallerDep,
-    start: Annotated[datetime | None, Query(alias="from", description="default: 24 hours before until")] = None,
-    until: Annotated[datetime | None, Query(description="default: now")] = None,
+    start: Annotated[IsoDateTime | None, Query(alias="from", description="default: 24 hours before until")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="default: now")] = None,
     channel: Annotated[str | None, Query(max_length=32)] = None,
     report_type: Annotated[str | None, Query(alias="reportType", max_length=100)] = None,
 ) -> StatsReply:

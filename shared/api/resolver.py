@@ -164,7 +164,8 @@ ERROR_STATUSES: dict[str, str] = {
 
 def house_document(document: dict[str, Any], public_routes: frozenset[tuple[str, str]] = frozenset()) -> dict[str, Any]:
     """The OpenAPI document as the API answers: every operation may answer the house error body with the statuses of
-    `ERROR_STATUSES`, a DELETE answers 204, and `public_routes` ((METHOD, path) pairs) need no token."""
+    `ERROR_STATUSES`, a redirect has no body, a DELETE answers 204, and `public_routes` ((METHOD, path) pairs) need no
+    token."""
     document.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_BODY_SCHEMA
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
     for path, operations in document.get("paths", {}).items():
@@ -172,6 +173,9 @@ def house_document(document: dict[str, Any], public_routes: frozenset[tuple[str,
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_STATUSES.items():
                 responses[status] = {"description": description, **error}
+            for status, response in responses.items():
+                if str(status).startswith("3"):  # a redirect answers with a Location and no body
+                    response.pop("content", None)
             if method == "delete":
                 responses.pop("200", None)
                 responses["204"] = {"description": "done; no content"}
