@@ -36,9 +36,8 @@ EVERY_RESOURCE: dict[str, str] = {
 """Check id: why it is accepted for every resource it fails on."""
 
 BY_RESOURCE_PREFIX: dict[tuple[str, str], str] = {
-    ("CKV_AWS_27", "PipelineStatusChangeDlq"): "Encrypted with SQS-managed keys (SSE-SQS), which checkov does not count: "
-    "it is the dead-letter queue of an EventBridge rule target, and a customer-managed key there would need a key "
-    "policy for events.amazonaws.com.",
+    ("CKV_AWS_27", "PipelineStatusChangeDlq"): "Encrypted with SQS-managed keys (SSE-SQS), which checkov does not "
+    "count: the dead-letter queue of an EventBridge rule target, where a customer key needs a policy for events.",
     ("CKV_AWS_18", "StorageAccessLogs"): "The access-log bucket receives the other buckets' access logs; it cannot "
     "log to itself.",
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, aws_lambda, aws_logs
+from aws_cdk import Duration, Fn, RemovalPolicy, aws_lambda, aws_logs, aws_secretsmanager
 from constructs import Construct
 
 from cdk import bundling
@@ -42,7 +42,21 @@ class FunctionsConstruct(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": "ReportPlatform",
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "SENDER_EMAIL": config.sender_email,
+            "PLATFORM_BUCKETS": Fn.join(",", [b.bucket_name for b in (*storage.buckets.values(), storage.access_logs)]),
         }
+        self.cursor_key = aws_secretsmanager.Secret(
+            self,
+            "CursorKey",
+            description="CURSOR_KEY of the API functions: its SHA-256 seals paging cursors (AES-GCM)",
+            generate_secret_string=aws_secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
+        )
+        acknowledge(
+            self.cursor_key,
+            "AwsSolutions-SMG4",
+            "Rotating the cursor key only ends the paging cursors given out before; it is replaced by a redeploy.",
+        )
         self.functions: dict[str, aws_lambda.Function] = {}
         for spec in catalog.FUNCTIONS:
             if spec.kind != "user-pool-trigger":  # built beside its user pool (cdk/directory.py)
@@ -72,13 +86,19 @@ class FunctionsConstruct(Construct):
             tracing=aws_lambda.Tracing.ACTIVE,
             log_group=log_group,
             logging_format=aws_lambda.LoggingFormat.JSON,
-            environment={**self.common_environment, **spec.environment},
+            environment={**self.common_environment, **self._api_environment(spec), **spec.environment},
         )
         for grant in spec.grants:
             self._grant(function, grant)
         if spec.grants:
             acknowledge_grant_actions(function)
         return function
+
+    def _api_environment(self, spec: catalog.Function) -> dict[str, str]:
+        """What every API function reads beyond its grants: the cursor key (resolved by CloudFormation at deploy)."""
+        if spec.kind != "api":
+            return {}
+        return {"CURSOR_KEY": self.cursor_key.secret_value.unsafe_unwrap()}
 
     def _grant(self, function: aws_lambda.Function, grant: catalog.Grant) -> None:
         """Turn a catalog grant into the L2 `grant_*` call and the env var that names the resource."""

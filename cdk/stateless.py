@@ -78,6 +78,7 @@ class StatelessStack(Stack):
             acknowledge(
                 route,
                 "AwsSolutions-APIG4",
-                "Public by design, none returns data: the liveness checks (GET /health, GET /healthcheck), the dashboard "
-                "page and its assets, the OpenAPI document and its Swagger UI (every data route keeps its authorizer).",
+                "Public by design, none returns data: the liveness checks (GET /health, GET /healthcheck), the "
+                "dashboard page and its assets, the OpenAPI document and its Swagger UI (data routes keep their "
+                "authorizer).",
             )

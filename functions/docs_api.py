@@ -14,6 +14,10 @@ from shared.observability import http_entry
 router = Router()
 PUBLIC_PATHS = ("/api/openapi.json", "/api/docs")
 """Open in a browser without a token (API Gateway routes them with no authorizer): they describe routes, no data."""
+PUBLIC_ROUTES = frozenset(
+    (key.split(" ", 1)[0], key.split(" ", 1)[1]) for function in FUNCTIONS for key in function.public_routes
+)
+"""(METHOD, path) of every route that needs no token (`GET /health` ...)."""
 
 
 def api_routers() -> Iterator[Router]:
@@ -26,7 +30,9 @@ def api_routers() -> Iterator[Router]:
 
 @router.get("/api/openapi.json", include_in_schema=False)
 def openapi_json() -> Response[str]:
-    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_schema_json(app))
+    return Response(
+        status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_schema_json(app, PUBLIC_ROUTES)
+    )
 
 
 def _public_docs_only(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:

@@ -1,5 +1,7 @@
 """`POST /api/notifications` (send, deduplicated), `GET /api/notifications` (reports by date range, paged) and
-`GET /api/notifications/{id}`. Notifications are platform-level: any authenticated caller may read them."""
+`GET /api/notifications/{id}`. Notifications are platform-level: any authenticated caller may read them; sending
+reaches every device of every tenant, so it needs the `notifications:send` scope or the `platform-admin` role (a
+tenant's admin role is not enough)."""
 
 from __future__ import annotations
 
@@ -24,8 +26,11 @@ router = Router()
 
 @router.post("/api/notifications", summary="Send a notification once per id", tags=["notifications"])
 def send_notification(request: Annotated[AnyNotification, Body()], caller: CallerDep) -> SendReply:
-    if not caller.has_scope(SEND_SCOPE):
-        raise Forbidden(f"sending a notification needs the admin role or the {SEND_SCOPE} scope")
+    if not (caller.has_scope(SEND_SCOPE) or caller.is_platform_admin):
+        raise Forbidden(
+            f"sending a notification reaches every tenant's devices: it needs the {SEND_SCOPE} scope or the "
+            "platform-admin role"
+        )
     return sending.send(request, clock.now())
 
 

@@ -46,7 +46,11 @@ def delete_schedule(schedule_id: str, caller: CallerDep) -> Response[str]:
     return no_content()
 
 
-@router.post("/api/reports/schedules/<schedule_id>/run", summary="Run the schedule now: the export it started")
+@router.post(
+    "/api/reports/schedules/<schedule_id>/run",
+    summary="Run the schedule now: the export it started",
+    responses={202: {"description": "Started"}},
+)
 def run_schedule(schedule_id: str, caller: CallerDep) -> Response[ExportOut]:
     return json_reply(202, logic.run_schedule(caller, schedule_id))
 
@@ -71,7 +75,11 @@ def read_export(export_id: str, caller: CallerDep) -> ExportOut:
     return logic.get_export(caller, export_id)
 
 
-@router.post("/api/reports/exports/<export_id>/retry", summary="Run a failed export again (409 otherwise)")
+@router.post(
+    "/api/reports/exports/<export_id>/retry",
+    summary="Run a failed export again (409 otherwise)",
+    responses={202: {"description": "Started"}},
+)
 def retry_export(export_id: str, caller: CallerDep) -> Response[ExportOut]:
     return json_reply(202, logic.retry_export(caller, export_id))
 

@@ -3,18 +3,19 @@ delivery's status, distribution stats; and a job's deliveries."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from shared import clock
-from shared.api.replies import CallerDep, json_reply
+from shared.api.replies import CallerDep, json_reply, no_content
 from shared.api.resolver import new_resolver
-from shared.delivery import reporting, stats
+from shared.delivery import reporting, stats, tenant_buckets
 from shared.delivery.reporting import (
     DeliveryRequest,
     DeliveryResponse,
@@ -25,6 +26,7 @@ from shared.delivery.reporting import (
     SubscriptionResponse,
 )
 from shared.delivery.stats import StatsRow
+from shared.delivery.tenant_buckets import BucketRegistration, TenantBucket
 from shared.errors import InvalidInput
 from shared.jobs import logic as jobs
 from shared.jobs.models import DeliveryStatusReply
@@ -32,6 +34,17 @@ from shared.observability import http_entry
 
 router = Router()
 
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _iso_text(value: Any) -> Any:
+    """A date-time as ISO-8601 text only: pydantic would read a number (`0.5`) as seconds since 1970."""
+    if not isinstance(value, str) or _NUMBER.fullmatch(value):
+        raise ValueError("an ISO-8601 date-time such as 2026-11-23T00:00:00Z, not a number")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_text)]
 DEFAULT_WINDOW = timedelta(hours=24)
 MAX_WINDOW = timedelta(days=31)
 
@@ -62,8 +75,8 @@ def _window(start: datetime | None, until: datetime | None) -> tuple[datetime, d
 )
 def distribution_stats(
     caller: CallerDep,
-    start: Annotated[datetime | None, Query(alias="from", description="default: 24 hours before until")] = None,
-    until: Annotated[datetime | None, Query(description="default: now")] = None,
+    start: Annotated[IsoDateTime | None, Query(alias="from", description="default: 24 hours before until")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="default: now")] = None,
     channel: Annotated[str | None, Query(max_length=32)] = None,
     report_type: Annotated[str | None, Query(alias="reportType", max_length=100)] = None,
 ) -> StatsReply:
@@ -126,6 +139,38 @@ def retry_deliveries(job_id: Annotated[str, Path(max_length=100)], caller: Calle
 @router.get("/api/jobs/<job_id>/deliveries", summary="A job's deliveries, each with its status", tags=["jobs"])
 def job_deliveries(job_id: Annotated[str, Path(max_length=100)], caller: CallerDep) -> list[DeliveryStatusReply]:
     return jobs.delivery_replies(jobs.get(caller, job_id))
+
+
+BucketName = Annotated[str, Path(min_length=3, max_length=63)]
+
+
+@router.get(
+    "/api/v1/reporting/buckets",
+    summary="The customer buckets the tenant registered for the S3 channel (admins)",
+    tags=["reporting"],
+)
+def delivery_buckets(caller: CallerDep) -> list[TenantBucket]:
+    return tenant_buckets.registered(caller)
+
+
+@router.put(
+    "/api/v1/reporting/buckets/<bucket>",
+    summary="Register a customer bucket for the S3 channel, with the root prefix deliveries stay under (admins)",
+    tags=["reporting"],
+)
+def register_bucket(bucket: BucketName, registration: BucketRegistration, caller: CallerDep) -> TenantBucket:
+    return tenant_buckets.register(caller, bucket, registration)
+
+
+@router.delete(
+    "/api/v1/reporting/buckets/<bucket>",
+    summary="Remove a registered bucket; S3 deliveries into it fail from then on (admins)",
+    tags=["reporting"],
+    responses={204: {"description": "removed"}},
+)
+def unregister_bucket(bucket: BucketName, caller: CallerDep) -> Response[str]:
+    tenant_buckets.unregister(caller, bucket)
+    return no_content()
 
 
 app = new_resolver(router)

@@ -62,7 +62,11 @@ def delete(subscription_id: str, caller: CallerDep) -> Response[str]:
     return no_content()
 
 
-@router.post("/api/subscriptions/<subscription_id>/run", summary="Run the report now")
+@router.post(
+    "/api/subscriptions/<subscription_id>/run",
+    summary="Run the report now",
+    responses={202: {"description": "Started"}},
+)
 def run(subscription_id: str, caller: CallerDep) -> Response[RunStarted]:
     return json_reply(202, logic.run_now(caller, subscription_id))
 

@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.no_demo:
         for summary in load_all(sys.stdout):
             print(f"    {summary}", flush=True)
-    token = mint_token(args.tenant, "demo-admin", ["admin"], email="admin@example.com")
+    token = mint_token(args.tenant, "demo-admin", ["admin"], scopes=["notifications:send"], email="admin@example.com")
     print(f"local AWS at {runtime.aws.endpoint}", flush=True)
     print(f"admin token for tenant {args.tenant}: {token}", flush=True)
     if not args.no_demo and args.tenant == "acme":
@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="print a token the local API accepts")
     token.add_argument("--tenant", required=True)
     token.add_argument("--sub", required=True)
-    token.add_argument("--role", choices=["admin", "user"], default="user")
+    token.add_argument("--role", choices=["admin", "user", "platform-admin"], default="user")
     token.add_argument("--scope", action="append", help="an OAuth scope to carry (repeatable)")
     token.add_argument("--email")
     token.set_defaults(func=_token)

@@ -35,6 +35,25 @@ def _claims_as_api_gateway_passes_them(claims: dict[str, Any]) -> dict[str, str]
     return passed
 
 
+def allowed_methods(routes: list[Route], path: str) -> list[str]:
+    """The methods of the routes that own `path` as API Gateway picks them: the most literal match (`/api/reports/
+    tables` is its own route, not `/api/reports/{report_id}`)."""
+    matching = [r for r in routes if r.match(r.method, path) is not None]
+    if not matching:
+        return []
+    most_literal = max(r.literal_length for r in matching)
+    return sorted({r.method for r in matching if r.literal_length == most_literal})
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Whether API Gateway would pass the body on as text (else it is base64-encoded, `isBase64Encoded`)."""
+    try:
+        body.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def build_event(
     route: Route,
     path_params: dict[str, str],
@@ -51,7 +70,9 @@ def build_event(
         query[name] = f"{query[name]},{value}" if name in query else value
     now = datetime.now(UTC)
     content_type = headers.get("content-type", "")
-    is_text = not body or content_type.startswith(("application/json", "text/", "application/x-www-form-urlencoded"))
+    is_text = not body or (
+        content_type.startswith(("application/json", "text/", "application/x-www-form-urlencoded")) and _is_utf8(body)
+    )
     request_context: dict[str, Any] = {
         "accountId": ACCOUNT_ID,
         "apiId": "local",
@@ -107,6 +128,12 @@ class LocalHttpApi:
 
             do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
+            def __getattr__(self, name: str) -> Any:
+                """Any other method (TRACE, CONNECT, PROPFIND ...) is a 405 in the house body, not the stdlib's 501."""
+                if name.startswith("do_"):
+                    return lambda: adapter.refuse_method(self)
+                raise AttributeError(name)
+
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
@@ -130,7 +157,13 @@ class LocalHttpApi:
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         method = request.command
         parts = urlsplit(request.path)
-        length = int(request.headers.get("content-length") or 0)
+        try:
+            length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            request.close_connection = True
+            message = "the Content-Length header is not a number"
+            self._reply_error(request, HTTPStatus.BAD_REQUEST, "bad_request", message)
+            return
         if length > MAX_PAYLOAD_BYTES:
             self._drain(request, length)
             self._reply_error(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "request too large")
@@ -138,6 +171,12 @@ class LocalHttpApi:
         body = request.rfile.read(length) if length else b""
         found = select(self.routes, method, parts.path)
         if found is None:
+            allowed = allowed_methods(self.routes, parts.path)
+            if allowed:
+                message = f"method {method} is not allowed on {parts.path}; it answers {', '.join(allowed)}"
+                headers = {"allow": ", ".join(allowed)}
+                self._reply_error(request, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message, headers)
+                return
             self._reply_error(request, HTTPStatus.NOT_FOUND, "not_found", f"no route for {method} {parts.path}")
             return
         route, path_params = found
@@ -168,6 +207,14 @@ class LocalHttpApi:
             self._reply_error(request, HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "the function failed")
             return
         self._reply_result(request, result)
+
+    def refuse_method(self, request: BaseHTTPRequestHandler) -> None:
+        """A method no route can have, as API Gateway refuses it: the body drained, a 405 naming the method."""
+        length = request.headers.get("content-length") or "0"
+        self._drain(request, int(length) if length.isdigit() else 0)
+        allowed = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
+        message = f"method {request.command} is not allowed; the API answers {allowed}"
+        self._reply_error(request, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message, {"allow": allowed})
 
     @staticmethod
     def _authorize(route: Route, event: dict[str, Any]) -> dict[str, Any] | int:
@@ -213,9 +260,16 @@ class LocalHttpApi:
             headers[str(name).lower()] = ",".join(str(v) for v in values)
         self._reply(request, int(result["statusCode"]), headers, payload, result.get("cookies") or [])
 
-    def _reply_error(self, request: BaseHTTPRequestHandler, status: int, code: str, message: str) -> None:
+    def _reply_error(
+        self,
+        request: BaseHTTPRequestHandler,
+        status: int,
+        code: str,
+        message: str,
+        extra_headers: dict[str, str] | None = None,
+    ) -> None:
         body = json.dumps({"error": code, "message": message, "details": []}).encode()
-        headers = {"content-type": "application/json"}
+        headers = {"content-type": "application/json", **(extra_headers or {})}
         if status == HTTPStatus.UNAUTHORIZED:
             headers["www-authenticate"] = "Bearer"
         self._reply(request, status, headers, body)

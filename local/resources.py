@@ -190,6 +190,7 @@ def create_all() -> dict[str, str]:
     for bucket in catalog.BUCKETS:
         create_bucket(bucket)
         env[bucket.env_var] = physical_name(bucket.id)
+    env["PLATFORM_BUCKETS"] = ",".join(physical_name(b.id) for b in catalog.BUCKETS)
     for queue in catalog.QUEUES:
         env.update(create_queue(queue))
     for key in catalog.KEYS:

@@ -4,23 +4,45 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextvars
+import hashlib
 import json
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from boto3.dynamodb.types import DYNAMODB_CONTEXT
 from botocore.exceptions import ClientError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.catalog.model import PARTITION_KEY_MAX_BYTES
 from shared.catalog.model import Table as CatalogTable
-from shared.errors import InvalidInput
+from shared.errors import ConfigurationError, InvalidInput
+from shared.settings import get_settings
+
+
+def _stored_number(value: int | float) -> Decimal:
+    """`value` as the Decimal DynamoDB keeps exactly; InvalidInput (a 400) for a number it cannot store (beyond 38
+    significant digits, or outside 1e-130 to 1e126), which boto3 would otherwise raise at the write (a 500)."""
+    number = Decimal(str(value))
+    try:
+        return DYNAMODB_CONTEXT.create_decimal(number)
+    except ArithmeticError:  # decimal's Inexact, Rounded, Underflow and Overflow signals
+        raise InvalidInput(
+            f"the number {value} cannot be stored: at most 38 significant digits, between 1e-130 and 1e126"
+        ) from None
 
 
 def to_item(value: Any) -> Any:
-    """A JSON-like value as DynamoDB accepts it: floats as Decimal, None values of maps dropped."""
-    if isinstance(value, float):
-        return Decimal(str(value))
+    """A JSON-like value as DynamoDB accepts it: numbers as exact Decimals (InvalidInput for one it cannot store),
+    None values of maps dropped."""
+    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+        return _stored_number(value)
     if isinstance(value, dict):
         return {k: to_item(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
@@ -58,17 +80,62 @@ def decode_base64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(unpadded + "=" * (-len(unpadded) % 4))
 
 
+CURSOR_VERSION = b"c1"
+_NONCE_BYTES = 12
+cursor_scope: contextvars.ContextVar[str] = contextvars.ContextVar("cursor_scope", default="")
+"""Who the cursors of this request are for (`tenant` and `sub` of the verified caller; set by the API resolver for
+each request): a cursor opens only for the caller it was given to."""
+
+
+@contextmanager
+def cursors_for(tenant_id: str, sub: str) -> Iterator[None]:
+    """Seal and open cursors for this caller inside the block (the resolver does so around every request)."""
+    mark = cursor_scope.set(f"{tenant_id}\n{sub}")
+    try:
+        yield
+    finally:
+        cursor_scope.reset(mark)
+
+
+@lru_cache(maxsize=4)
+def _cursor_cipher(key_text: str | None, stage: str) -> AESGCM:
+    """AES-256-GCM under SHA-256 of `CURSOR_KEY` (at least 32 characters); in the local stage without one, a key of
+    this process only (cursors then end with the process, which is all a local run needs)."""
+    if key_text:
+        if len(key_text) < 32:
+            raise ConfigurationError("CURSOR_KEY must be at least 32 characters")
+        return AESGCM(hashlib.sha256(key_text.encode()).digest())
+    if stage != "local":
+        raise ConfigurationError("environment variable CURSOR_KEY is not set")
+    return AESGCM(AESGCM.generate_key(bit_length=256))
+
+
+def _cipher() -> AESGCM:
+    settings = get_settings()
+    return _cursor_cipher(settings.cursor_key, settings.stage)
+
+
 def encode_token(value: Any) -> str:
-    """An opaque token of a JSON value (base64url of compact JSON): the one encoding of every paging cursor."""
-    return encode_base64url(json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
+    """An opaque token of a JSON value, the one encoding of every paging cursor: compact JSON sealed with AES-GCM
+    (`CURSOR_KEY`), bound to the caller (`cursor_scope`), so it shows nothing and opens for no one else."""
+    nonce = os.urandom(_NONCE_BYTES)
+    plain = json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+    sealed = _cipher().encrypt(nonce, plain, CURSOR_VERSION + cursor_scope.get().encode())
+    return encode_base64url(CURSOR_VERSION + nonce + sealed)
 
 
 def decode_token(token: str, refusal: str = NOT_OURS) -> Any:
-    """The JSON value behind `encode_token`'s text; InvalidInput (400) saying `refusal` if the text is not base64url
-    of JSON. The caller still checks that the value has the shape it gave out."""
+    """The JSON value behind `encode_token`'s text; InvalidInput (400) saying `refusal` if the text was not sealed
+    here for this caller. The caller still checks that the value has the shape it gave out."""
     try:
-        return json.loads(decode_base64url(token))
-    except (ValueError, RecursionError):  # bad base64, UTF-8 or JSON are ValueErrors; deep nesting a RecursionError
+        raw = decode_base64url(token)
+        if not raw.startswith(CURSOR_VERSION):
+            raise ValueError("not a cursor")
+        body = raw[len(CURSOR_VERSION) :]
+        nonce, sealed = body[:_NONCE_BYTES], body[_NONCE_BYTES:]
+        plain = _cipher().decrypt(nonce, sealed, CURSOR_VERSION + cursor_scope.get().encode())
+        return json.loads(plain)
+    except (ValueError, RecursionError, InvalidTag):  # bad base64/UTF-8/JSON, deep nesting, another caller or key
         raise InvalidInput(refusal) from None
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.catalog import Queue, Resource, resource_env_vars
+from shared.catalog import BUCKETS, Queue, Resource, resource_env_vars
 from shared.catalog.platform import EXPORTS
 from shared.errors import ConfigurationError
 
@@ -48,7 +48,15 @@ class Settings(BaseModel):
     n10n_extract: bool = Field(False, alias="N10N_EXTRACT")
     """The report extractor also writes mobile-n10n's layout for Ophan (`N10N_EXTRACT_PREFIX`)."""
     sftp_secret_prefix: str = Field("report-platform/sftp/", alias="SFTP_SECRET_PREFIX", min_length=1)
-    """SFTP channel keys live in Secrets Manager under this name prefix (the delivery role may read nothing else)."""
+    """SFTP channel keys live in Secrets Manager under this name prefix (the delivery role may read nothing else),
+    each tenant's under `<prefix><tenant>/`."""
+    platform_bucket_names: str = Field("", alias="PLATFORM_BUCKETS")
+    """Comma-separated physical names of every bucket of the platform itself (CDK and the local runtime set it): the
+    S3 channel never writes to one of them, and none can be registered as a tenant's bucket."""
+    cursor_key: str | None = Field(None, alias="CURSOR_KEY", repr=False)
+    """The secret (at least 32 characters) whose SHA-256 is the AES-GCM key sealing paging cursors (`shared.items`);
+    CDK sets it on every API function from a generated Secrets Manager secret. Unset in the local stage: a key per
+    process."""
     inbox_ttl_days: int = Field(180, alias="INBOX_TTL_DAYS", gt=0)
     stats_ttl_days: int = Field(400, alias="STATS_TTL_DAYS", gt=0)
     schedule_group: str = Field("report-subscriptions", alias="SCHEDULE_GROUP")
@@ -84,6 +92,12 @@ class Settings(BaseModel):
         if days > EXPORTS.days:
             raise ValueError(f"EXPORT_TTL_DAYS is {days}; the reports bucket deletes exports after {EXPORTS.days} days")
         return days
+
+    @property
+    def platform_buckets(self) -> frozenset[str]:
+        """Every bucket of the platform: `PLATFORM_BUCKETS` and each catalogued bucket this function was given."""
+        named = {b.strip() for b in self.platform_bucket_names.split(",") if b.strip()}
+        return frozenset(named | {self.resources[b.env_var] for b in BUCKETS if b.env_var in self.resources})
 
     def name_of(self, resource: Resource) -> str:
         """The physical name of a catalogued table, bucket, queue (its URL) or key (its ARN)."""

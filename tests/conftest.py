@@ -51,5 +51,6 @@ def token() -> TokenFactory:
 
 @pytest.fixture
 def api(clean: LocalRuntime, token: TokenFactory) -> ApiClient:
-    """A client of the local HTTP API carrying an admin token of tenant `acme`."""
-    return ApiClient(clean.url, token=token(role="admin", sub="admin-1"))
+    """A client of the local HTTP API carrying an admin token of tenant `acme` (with the platform's
+    `notifications:send` scope, so notification tests can send)."""
+    return ApiClient(clean.url, token=token(role="admin", sub="admin-1", scopes=["notifications:send"]))

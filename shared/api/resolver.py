@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -16,6 +17,7 @@ from aws_lambda_powertools.event_handler.request import Request
 from shared.api.caller import Caller, caller_from_claims
 from shared.api.errors import domain_error_response, error_response, validation_error_response
 from shared.errors import DomainError, InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from shared.items import cursors_for
 from shared.observability import logger
 from shared.settings import get_settings
 
@@ -38,9 +40,11 @@ def _claims_of(app: APIGatewayHttpResolver) -> dict[str, Any] | None:
 
 
 def _require_token(app: APIGatewayHttpResolver, next_middleware: Callable[..., Response]) -> Response:
-    """Defence in depth behind the JWT authorizer: no verified claims, no route."""
-    caller_from_claims(_claims_of(app))
-    return next_middleware(app)
+    """Defence in depth behind the JWT authorizer: no verified claims, no route. The cursors of the request are sealed
+    for this caller only."""
+    caller = caller_from_claims(_claims_of(app))
+    with cursors_for(caller.tenant, caller.sub):
+        return next_middleware(app)
 
 
 def body_problem(event: Mapping[str, Any]) -> DomainError | None:
@@ -87,8 +91,13 @@ class HttpApiResolver(APIGatewayHttpResolver):
         return self._call_route(route, route_arguments={})
 
     def _unreadable_body(self) -> DomainError | None:
-        """JSON nested too deeply to read (a RecursionError, else a 500). The event caches the parse, so request
-        validation reads it from there; malformed JSON is left to validation, which names where it breaks."""
+        """A body that is not UTF-8 text (API Gateway hands such a body over base64-encoded) or JSON nested too deeply
+        to read (a RecursionError, else a 500). The event caches the parse, so request validation reads it from there;
+        malformed JSON is left to validation, which names where it breaks."""
+        try:
+            self.current_event.decoded_body  # noqa: B018 - decoded for its error (base64, then UTF-8)
+        except ValueError:  # UnicodeDecodeError and binascii.Error are ValueErrors
+            return InvalidInput("the request body is not UTF-8 text, so it is not JSON")
         try:
             self.current_event.json_body  # noqa: B018 - parsed for its error; the event keeps the result
         except RecursionError:
@@ -130,11 +139,59 @@ def new_resolver(*routers: Router, public: bool = False, cors: CORSConfig | None
     return app
 
 
-def openapi_schema_json(app: APIGatewayHttpResolver) -> str:
-    """The OpenAPI document of `app`, in the house title and security scheme."""
-    return app.get_openapi_json_schema(
-        title=API_TITLE,
-        version=API_VERSION,
-        security_schemes=SECURITY_SCHEMES,
-        security=[{"bearer": []}],
+ERROR_BODY_SCHEMA: dict[str, Any] = {
+    "title": "ErrorBody",
+    "type": "object",
+    "required": ["error", "message", "details"],
+    "properties": {
+        "error": {"type": "string", "description": "a code: invalid_input, unauthorized, not_found ..."},
+        "message": {"type": "string", "description": "a sentence saying what is wrong"},
+        "details": {"type": "array", "items": {"type": "object"}},
+    },
+}
+ERROR_STATUSES: dict[str, str] = {
+    "400": "malformed input (not JSON, not UTF-8, nested too deeply) or a rule the input breaks",
+    "401": "missing or bad token",
+    "403": "not allowed",
+    "404": "unknown route, or no such object the caller may see",
+    "409": "conflict",
+    "413": "body too large",
+    "415": "a body that is not JSON",
+    "422": "a field is wrong (named in the message and in details)",
+    "502": "a service the request needed failed (the message says what was and was not done)",
+}
+
+
+def house_document(document: dict[str, Any], public_routes: frozenset[tuple[str, str]] = frozenset()) -> dict[str, Any]:
+    """The OpenAPI document as the API answers: every operation may answer the house error body with the statuses of
+    `ERROR_STATUSES`, a redirect has no body, a DELETE answers 204, and `public_routes` ((METHOD, path) pairs) need no
+    token."""
+    document.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = ERROR_BODY_SCHEMA
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses[status] = {"description": description, **error}
+            for status, response in responses.items():
+                if str(status).startswith("3"):  # a redirect answers with a Location and no body
+                    response.pop("content", None)
+            if method == "delete":
+                responses.pop("200", None)
+                responses["204"] = {"description": "done; no content"}
+            if (method.upper(), path) in public_routes:
+                operation["security"] = []
+    return document
+
+
+def openapi_schema_json(app: APIGatewayHttpResolver, public_routes: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """The OpenAPI document of `app`, in the house title and security scheme, with the house error replies."""
+    document = json.loads(
+        app.get_openapi_json_schema(
+            title=API_TITLE,
+            version=API_VERSION,
+            security_schemes=SECURITY_SCHEMES,
+            security=[{"bearer": []}],
+        )
     )
+    return json.dumps(house_document(document, public_routes), indent=2)

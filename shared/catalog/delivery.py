@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Key, LakeTable, Queue, Table
+from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
 
 INBOX = Table(
     id="inbox", env_var="INBOX_TABLE", partition_key=Key("userKey"), sort_key=Key("itemKey"), ttl_attribute="ttl"
@@ -23,6 +23,14 @@ SEND_RATE = Table(id="send-rate", env_var="SEND_RATE_TABLE", partition_key=Key("
 with conditional updates (`shared.delivery.send_rate`)."""
 SEND_RATE_GRANT = Grant(SEND_RATE.id, "read_write")
 """Every function that sends email has it (`EMAIL_SENDERS` and the pipeline's Deliver, Complete and mark-failed)."""
+TENANT_BUCKETS = Table(
+    id="tenant-buckets",
+    env_var="TENANT_BUCKETS_TABLE",
+    partition_key=Key("bucket"),
+    indexes=(Index("tenant-index", Key("tenantId"), Key("bucket")),),
+)
+"""The S3 channel's registry: each customer bucket a tenant's admin registered (one tenant per bucket) and the root
+prefix the tenant's deliveries stay under (`shared.delivery.tenant_buckets`)."""
 
 CHANNEL_SECRETS = EncryptionKey(
     id="channel-secrets",
@@ -39,7 +47,8 @@ CHANNEL_GRANTS = (
     SEND_RATE_GRANT,
 )
 """What running the delivery channels uses (inbox items, distribution stats, opening sealed channel secrets); every
-`CHANNEL_SENDERS` entry has it."""
+`CHANNEL_SENDERS` entry has it, and reads (the reporting API also writes) `TENANT_BUCKETS`, the S3 channel's
+registry."""
 
 INBOX_API = Function(
     name="inbox-api",
@@ -53,7 +62,7 @@ REPORTING_API = Function(
     name="reporting-api",
     handler="functions.reporting_api.handler",
     kind="api",
-    description="Seed 003's reporting routes: subscribe, subscriptions, deliver now, delivery status, stats",
+    description="Seed 003's reporting routes: subscribe, subscriptions, deliver now, delivery status, stats, buckets",
     routes=(
         "GET /api/v1/reporting/stats",
         "POST /api/v1/reporting/subscribe",
@@ -62,9 +71,13 @@ REPORTING_API = Function(
         "GET /api/v1/reporting/delivery/{delivery_id}/status",
         "GET /api/jobs/{job_id}/deliveries",
         "POST /api/jobs/{job_id}/deliveries/retry",
+        "GET /api/v1/reporting/buckets",
+        "PUT /api/v1/reporting/buckets/{bucket}",
+        "DELETE /api/v1/reporting/buckets/{bucket}",
     ),
     grants=(
         *CHANNEL_GRANTS,
+        Grant(TENANT_BUCKETS.id, "read_write"),
         Grant(CHANNEL_SECRETS.id, "encrypt"),
         Grant("subscriptions", "read_write"),
         Grant("jobs", "read"),
@@ -83,7 +96,7 @@ DELIVERY_SWEEPER = Function(
     kind="cron",
     description="Every 10 minutes: deliveries left created, sending or failed retryable are sent again or ended",
     schedule="rate(10 minutes)",
-    grants=(*_DELIVERY_STATE, *CHANNEL_GRANTS, Grant("pipeline-dlq", "send")),
+    grants=(*_DELIVERY_STATE, *CHANNEL_GRANTS, Grant(TENANT_BUCKETS.id, "read"), Grant("pipeline-dlq", "send")),
     timeout_s=300,
     reserved_concurrency=1,
 )
@@ -126,7 +139,7 @@ customer buckets, SNS push."""
 EMAIL_SENDERS: tuple[str, ...] = (DELIVERY_SWEEPER.name, JOB_SWEEPER.name, DELIVERY_WORKER.name)
 """The delivery functions that send email (report emails, failure notes): SES send and quota, the API's base URL."""
 
-TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS, SEND_RATE)
+TABLES: tuple[Table, ...] = (INBOX, DISTRIBUTION_STATS, SEND_RATE, TENANT_BUCKETS)
 BUCKETS: tuple[Bucket, ...] = ()
 QUEUES: tuple[Queue, ...] = (DELIVERY_REQUESTS,)
 LAKE_TABLES: tuple[LakeTable, ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS, SEND_RATE_GRANT
+from shared.catalog.delivery import CHANNEL_GRANTS, CHANNEL_SECRETS, SEND_RATE_GRANT, TENANT_BUCKETS
 from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
 from shared.catalog.platform import USERS
 
@@ -104,6 +104,7 @@ SUBSCRIPTIONS_API = Function(
         Grant(_SAVED_REPORTS, "read"),
         Grant(CHANNEL_SECRETS.id, "encrypt_decrypt"),  # seals new channel secrets; opens kept ones to re-validate
         Grant(USERS.id, "read"),  # the owner's address when the token carries none
+        Grant(TENANT_BUCKETS.id, "read"),  # an S3 channel's bucket must be one the tenant registered
     ),
 )
 REPORT_EXPORTS_API = Function(
@@ -125,7 +126,13 @@ REPORT_EXPORTS_API = Function(
         "POST /api/reports/exports/{export_id}/retry",
         "DELETE /api/reports/exports/{export_id}",
     ),
-    grants=(*_DATA, Grant(DELIVERIES.id, "read"), Grant(_SAVED_REPORTS, "read"), Grant(REPORTS, "read_write")),
+    grants=(
+        *_DATA,
+        Grant(DELIVERIES.id, "read"),
+        Grant(_SAVED_REPORTS, "read"),
+        Grant(REPORTS, "read_write"),
+        Grant(TENANT_BUCKETS.id, "read"),
+    ),
 )
 INIT_DEFAULTS = Function(
     name="init-defaults",
@@ -194,7 +201,13 @@ PIPELINE_DELIVER = Function(
     handler="functions.pipeline_deliver.handler",
     kind="task",
     description="Pipeline Deliver (one Map item): hands the artifacts to one recipient, at most once per delivery id",
-    grants=(Grant(JOBS.id, "read"), Grant(DELIVERIES.id, "read_write"), Grant(REPORTS, "read"), *CHANNEL_GRANTS),
+    grants=(
+        Grant(JOBS.id, "read"),
+        Grant(DELIVERIES.id, "read_write"),
+        Grant(REPORTS, "read"),
+        *CHANNEL_GRANTS,
+        Grant(TENANT_BUCKETS.id, "read"),
+    ),
     timeout_s=120,
 )
 PIPELINE_COMPLETE = Function(

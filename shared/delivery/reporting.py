@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.api.caller import Caller
-from shared.delivery import records, requests, service
+from shared.delivery import audience, records, requests, service, targets
 from shared.delivery.records import DeliveryRecord
 from shared.delivery.registry import masked_channels, seal_channels, validate_channels
 from shared.errors import Conflict, Forbidden, NotFound
@@ -163,6 +163,8 @@ def deliver_now(caller: Caller, request: DeliveryRequest) -> DeliveryResponse:
     """Queue a finished job's files for the given channels and answer at once (202, the delivery ids): the delivery
     worker sends them by the pipeline's Deliver path. The same request id never sends twice."""
     job = jobs.get(caller, request.report_id)
+    audience.check_inbox_recipients(request.channels, audience.inbox_readers(job, caller))
+    targets.check_channel_targets(request.channels, caller.tenant)
     if job.status not in FINISHED:
         raise Conflict(f"report {job.jobId} is {job.status}: only a completed report can be delivered")
     channels = seal_channels(validate_channels(request.channels), job.tenantId)

@@ -136,11 +136,13 @@ def list_schedules(caller: Caller, limit: int, cursor: str | None) -> SchedulePa
 
 
 def replace_schedule(caller: Caller, schedule_id: str, body: ScheduleIn) -> ScheduleOut:
+    """The schedule as given; a name left out keeps the current one (a schedule always has a name)."""
+    current = _subscription(caller, schedule_id)
     updated = subscriptions.apply_update(
         caller,
-        _subscription(caller, schedule_id),
+        current,
         SubscriptionUpdate(
-            name=body.name,
+            name=body.name or current.name,
             description=body.description,
             reportId=body.report_id,
             formats=[_format(body.format)],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -48,7 +48,7 @@ class NotificationRequest(BaseModel):
     type: NotificationType
     title: str = Field(min_length=1, max_length=250)
     message: str = Field(min_length=1, max_length=1000)
-    topics: list[str] = Field(min_length=1, max_length=20)
+    topics: list[Annotated[str, Field(min_length=1, max_length=256)]] = Field(min_length=1, max_length=20)
     link: str | None = Field(None, max_length=2000)
     dryRun: bool = False
 

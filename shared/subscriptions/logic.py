@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from shared import clock, cron
 from shared.api.caller import Caller
+from shared.delivery.audience import check_inbox_recipients
 from shared.delivery.registry import keep_secrets, masked_channels, seal_channels, validate_channels
+from shared.delivery.targets import check_channel_targets
 from shared.directory import Directory
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.jobs import logic as jobs
@@ -73,6 +75,8 @@ def create(caller: Caller, request: SubscriptionCreate, subscription_id: str | N
     source = source_for(request.reportType)
     check_schedule(request.schedule)
     access = source.check_access(caller, request.reportId, request.filters)
+    check_inbox_recipients(request.channels or [], {caller.sub})
+    check_channel_targets(request.channels or [], caller.tenant)
     email = owner_email(caller) if not request.channels else caller.email
     channels = seal_channels(validate_channels(request.channels or _default_channels(email)), caller.tenant)
     now = clock.iso(clock.now())
@@ -131,6 +135,11 @@ def list_subscriptions(
     return SubscriptionPage(items=items, cursor=next_cursor)
 
 
+NULLABLE_FIELDS = frozenset({"description"})
+"""Fields of `SubscriptionUpdate` a null clears; any other given as null is a 400 (it would leave a record the model
+cannot read)."""
+
+
 def update(caller: Caller, subscription_id: str, patch: SubscriptionUpdate) -> Subscription:
     """Change what was given; the schedule follows (expression, timezone, enabled or disabled)."""
     return apply_update(caller, get(caller, subscription_id), patch)
@@ -141,6 +150,9 @@ def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdat
     changes = patch.model_dump(exclude_unset=True)
     if not changes:
         return current
+    cleared = sorted(k for k, v in changes.items() if v is None and k not in NULLABLE_FIELDS)
+    if cleared:
+        raise InvalidInput(f"{', '.join(cleared)}: may not be null (leave a field out to keep it)")
     updated = current.model_copy(update={k: getattr(patch, k) for k in changes})
     if patch.schedule is not None:
         check_schedule(patch.schedule)
@@ -152,6 +164,8 @@ def apply_update(caller: Caller, current: Subscription, patch: SubscriptionUpdat
         access = source_for(current.reportType).check_access(caller, updated.reportId, updated.filters)
         updated.filters = access.filters
     if patch.channels is not None:
+        check_inbox_recipients(patch.channels, {current.ownerId})
+        check_channel_targets(patch.channels, current.tenantId)
         kept = keep_secrets(patch.channels, current.channels, current.tenantId)
         updated.channels = seal_channels(validate_channels(kept), current.tenantId)
     updated.nextRunAt = next_run_at(updated.schedule) if updated.status == "active" else None

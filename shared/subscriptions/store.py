@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
 from shared.aws import resource
 from shared.catalog.pipeline import SUBSCRIPTIONS
-from shared.errors import Conflict
+from shared.errors import Conflict, InvalidInput
 from shared.items import conditional_check_failed, from_item, query_page, to_item
+from shared.observability import logger
 from shared.settings import get_settings
 from shared.subscriptions.models import Subscription
 
@@ -19,7 +21,14 @@ def _table() -> Any:
 
 
 def _item(subscription: Subscription) -> dict[str, Any]:
-    item: dict[str, Any] = to_item(subscription.model_dump(mode="json"))
+    """The item to write, after checking that the model reads it back (a write never stores what cannot be read)."""
+    document = subscription.model_dump(mode="json")
+    try:
+        Subscription.model_validate(from_item(to_item(document)))
+    except ValidationError as error:
+        fields = ", ".join(sorted({".".join(map(str, e["loc"])) for e in error.errors()}))
+        raise InvalidInput(f"the subscription would not be valid: {fields}") from None
+    item: dict[str, Any] = to_item(document)
     item["ownerKey"] = f"{subscription.tenantId}#{subscription.ownerId}"
     return item
 
@@ -39,9 +48,22 @@ def put_new(subscription: Subscription) -> None:
         raise
 
 
+def _readable(item: dict[str, Any]) -> Subscription | None:
+    """The subscription of a stored item, or None (logged as an error) when the model cannot read it."""
+    try:
+        return _model(item)
+    except ValidationError as error:
+        logger.error(
+            "a stored subscription cannot be read; it is left out",
+            extra={"tenant": item.get("tenantId"), "subscription": item.get("subscriptionId"), "error": str(error)},
+        )
+        return None
+
+
 def get(tenant_id: str, subscription_id: str) -> Subscription | None:
+    """The subscription, or None when there is none (or it cannot be read: logged, answered as not found)."""
     item = _table().get_item(Key={"tenantId": tenant_id, "subscriptionId": subscription_id}, ConsistentRead=True)
-    return _model(item["Item"]) if "Item" in item else None
+    return _readable(item["Item"]) if "Item" in item else None
 
 
 def replace(subscription: Subscription, expected_updated_at: str) -> None:
@@ -91,7 +113,7 @@ def list_for_owner(
         },
         cursor,
     )
-    return [_model(i) for i in items], next_cursor
+    return [s for s in map(_readable, items) if s is not None], next_cursor
 
 
 def list_for_tenant(tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Subscription], str | None]:
@@ -105,4 +127,4 @@ def list_for_tenant(tenant_id: str, limit: int, cursor: str | None) -> tuple[lis
         },
         cursor,
     )
-    return [_model(i) for i in items], next_cursor
+    return [s for s in map(_readable, items) if s is not None], next_cursor

@@ -20,9 +20,10 @@ SENDER = PIPELINE_DELIVER.name
 
 
 def statements_of(template: Template, function_name: str) -> list[dict[str, Any]]:
-    """Every IAM statement of the default policy of the function whose description matches the catalog's."""
+    """Every IAM statement of the function's role: its default policy and any OverflowPolicy CDK attached."""
     found = []
-    for policy_id, policy in template.find_resources("AWS::IAM::Policy").items():
+    policies = {**template.find_resources("AWS::IAM::Policy"), **template.find_resources("AWS::IAM::ManagedPolicy")}
+    for policy_id, policy in policies.items():
         if f"Fn{function_name.replace('-', '')}" in policy_id:
             found += policy["Properties"]["PolicyDocument"]["Statement"]
     assert found, f"no policy for {function_name}"
@@ -129,9 +130,10 @@ def test_cdk_nag_accepts_the_sender_permissions_with_reasons(with_sender: tuple[
 def push_grant(template: Template, function_name: str) -> list[tuple[tuple[str, ...], str]]:
     """The function's push statements: reading the push secret, and SNS (actions, resources)."""
     prefix = f"FunctionsFn{function_name.replace('-', '')}ServiceRole"
-    statements = [
+    policies = {**template.find_resources("AWS::IAM::Policy"), **template.find_resources("AWS::IAM::ManagedPolicy")}
+    statements = [  # CDK moves what does not fit a role's inline policy into an attached OverflowPolicy
         statement
-        for policy_id, policy in template.find_resources("AWS::IAM::Policy").items()
+        for policy_id, policy in policies.items()
         if policy_id.startswith(prefix)
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
     ]

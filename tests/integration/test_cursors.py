@@ -3,6 +3,7 @@ tampered or foreign one is a 400 saying so, whatever key DynamoDB would have bee
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from local.runtime import LocalRuntime
 from shared import clock
-from shared.items import decode_token, encode_token
+from shared.items import cursors_for, decode_base64url, decode_token, encode_token
 from shared.notifications import demo
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
@@ -32,7 +33,8 @@ def test_a_cursor_continues_its_listing_and_a_tampered_one_is_a_400(alice: ApiCl
     rest = alice.get(f"{path}{sep}limit=2&cursor={cursor}").json
     assert sorted(s["subscriptionId"] for s in first["items"] + rest["items"]) == sorted(made)
 
-    key: dict[str, Any] = decode_token(cursor)
+    with cursors_for("acme", "alice"):
+        key: dict[str, Any] = decode_token(cursor)
     name = next(iter(key))
     tampered = [
         {**key, "someoneElse": "x"},  # an attribute the query's key does not have
@@ -43,7 +45,9 @@ def test_a_cursor_continues_its_listing_and_a_tampered_one_is_a_400(alice: ApiCl
         [key],  # not a key at all
     ]
     for bad in tampered:
-        reply = alice.get(f"{path}{sep}cursor={encode_token(bad)}")
+        with cursors_for("acme", "alice"):
+            sealed = encode_token(bad)
+        reply = alice.get(f"{path}{sep}cursor={sealed}")
         assert reply.status == 400, bad
         assert "the cursor is not one this API gave out" in reply.json["message"]
 
@@ -64,13 +68,16 @@ def test_a_cursor_key_value_dynamodb_would_refuse_is_a_400(alice: ApiClient) -> 
     for _ in range(3):
         alice.post("/api/subscriptions", {"filters": {"trialId": TRIAL}})
     cursor = alice.get("/api/subscriptions?limit=1").json["cursor"]
-    key = decode_token(cursor)
+    with cursors_for("acme", "alice"):
+        key = decode_token(cursor)
     for bad in [
         *_out_of_bounds_keys(key, "subscriptionId"),
         {**key, "subscriptionId": 10**40},
         {**key, "tenantId": "\udfff"},
     ]:
-        reply = alice.get(f"/api/subscriptions?cursor={encode_token(bad)}")
+        with cursors_for("acme", "alice"):
+            sealed = encode_token(bad)
+        reply = alice.get(f"/api/subscriptions?cursor={sealed}")
         assert reply.status in (400, 422), (reply.status, reply.body)  # 422: longer than any cursor this API gives out
         assert "cursor" in reply.json["message"]
 
@@ -88,11 +95,45 @@ def test_every_listing_refuses_an_out_of_bounds_cursor_value(alice: ApiClient) -
     clock.set_now(now)
     page = alice.get("/api/notifications?limit=1").json
     assert len(page["items"]) == 1
-    position = decode_token(page["cursor"])
+    with cursors_for("acme", "alice"):
+        position = decode_token(page["cursor"])
     listings["/api/notifications"] = [
         {**position, "key": bad} for bad in _out_of_bounds_keys(position["key"], "sentTime")
     ]
     for path, cursors in listings.items():
         for cursor in cursors:
-            reply = alice.get(f"{path}?cursor={encode_token(cursor)}")
+            with cursors_for("acme", "alice"):
+                sealed = encode_token(cursor)
+            reply = alice.get(f"{path}?cursor={sealed}")
             assert reply.status in (400, 422), (path, cursor, reply.status, reply.body)
+
+
+def test_a_cursor_shows_no_id_and_opens_only_for_the_caller_it_was_given_to(
+    clean: LocalRuntime, token: TokenFactory
+) -> None:
+    """Issue 13, item 4: a user who owns nothing pages over others' private reports and exports without seeing them."""
+    small_trial()
+    owner = ApiClient(clean.url, token=token(sub="alice", role="user"))
+    query = {"table": "usage_events", "group_by": ["event_type"], "aggregations": [{"fn": "count", "alias": "n"}]}
+    private = [owner.post("/api/reports", {"name": f"private {n}", "query": query}) for n in range(3)]
+    assert all(r.status == 201 for r in private), private[0].body
+    ids = [r.json["id"] for r in private]
+    bob = ApiClient(clean.url, token=token(sub="bob", role="user"))
+    carol_token = token(sub="carol", role="user")
+    for path in ("/api/reports?limit=1", "/api/reports/exports?limit=1", "/api/subscriptions?limit=1"):
+        reply = bob.get(path)
+        assert reply.status == 200, reply.body
+        cursor = reply.json.get("next_cursor") or reply.json.get("cursor")
+        if cursor is None:
+            assert not path.startswith("/api/reports?"), "bob's page of others' private reports has a next page"
+            continue
+        opened = decode_base64url(cursor)
+        for report_id in ids:
+            assert report_id not in reply.body.decode()
+            assert report_id.encode() not in opened
+            assert report_id.encode() not in base64.b64decode(cursor + "==", altchars=b"-_")
+        refused = bob.get(f"{path}&cursor={cursor}", token=carol_token)
+        assert refused.status == 400
+        assert "cursor" in refused.json["message"]
+        assert bob.get(f"{path}&cursor={cursor}", token=token(tenant="globex", sub="bob")).status == 400
+        assert bob.get(f"{path}&cursor={cursor}").status == 200

@@ -14,19 +14,23 @@ from local.delivery_demo import delivery_context, store_artifact
 from local.push import PUSH_LOG, RecordingPushProvider
 from local.runtime import LocalRuntime
 from shared import clock
+from shared.api.caller import Caller
 from shared.aws import client
 from shared.delivery.channels.push import PushChannel
 from shared.delivery.channels.s3 import S3Channel, S3Config
+from shared.delivery.tenant_buckets import BucketRegistration, register
 from shared.errors import ConfigurationError, PermanentError, TransientError
 from shared.push.sns_provider import SnsPushProvider
 
 DELIVERED_AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+ACME_ADMIN = Caller(sub="admin-1", tenant="acme", roles=("admin",))
 
 
 def test_s3_copy_lands_under_the_expected_key_with_kms(clean: LocalRuntime) -> None:
     clock.set_now(DELIVERED_AT)
     s3 = client("s3")
     s3.create_bucket(Bucket="customer-reports")
+    register(ACME_ADMIN, "customer-reports", BucketRegistration())
     key_id = client("kms").create_key()["KeyMetadata"]["KeyId"]
     artifact = store_artifact(export_id="exp-7", content=b"%PDF-1.7 quarterly")
     config = {"bucket": "customer-reports", "prefix": "inbound/reports", "kms_key_id": key_id}
@@ -52,6 +56,7 @@ def test_s3_without_a_bucket_goes_to_the_platforms_bucket_under_the_tenant(clean
 
 
 def test_s3_to_a_missing_bucket_is_permanent(clean: LocalRuntime) -> None:
+    register(ACME_ADMIN, "no-such-bucket-here", BucketRegistration())
     with pytest.raises(PermanentError, match="NoSuchBucket"):
         S3Channel().send(delivery_context("s3", {"bucket": "no-such-bucket-here"}), [store_artifact()])
 
@@ -61,7 +66,10 @@ def test_s3_config_refuses_bad_patterns_and_buckets() -> None:
         ({"key_pattern": "{date}/{report_type}.pdf"}, "must contain"),
         ({"key_pattern": "{tenant}/{export_id}"}, "unknown placeholder"),
         ({"bucket": "Not_A_Bucket"}, "valid S3 bucket name"),
-        ({"prefix": "/abs"}, "must not start"),
+        ({"prefix": "/abs"}, "must be relative"),
+        ({"prefix": "a/../b"}, "must not contain"),
+        ({"prefix": "a//b"}, "must not contain"),
+        ({"key_pattern": "../{export_id}"}, "must not contain"),
     ):
         with pytest.raises(ValueError, match=message):
             S3Config.model_validate(bad)

@@ -15,7 +15,7 @@ from shared.aws import client
 from shared.delivery.channels.sftp import SftpChannel, SftpConfig
 from shared.errors import PermanentError, TransientError
 
-SECRET_NAME = "report-platform/sftp/acme-partner"
+SECRET_NAME = "report-platform/sftp/acme/partner"
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_an_unknown_host_key_is_refused(peer: SftpPeer, config: dict[str, Any]) 
 
 
 def test_a_key_the_server_does_not_know_is_permanent(peer: SftpPeer, config: dict[str, Any]) -> None:
-    other = "report-platform/sftp/other"
+    other = "report-platform/sftp/acme/other"
     key = asyncssh.generate_private_key("ssh-ed25519").export_private_key().decode()
     client("secretsmanager").create_secret(Name=other, SecretString=key)
     with pytest.raises(PermanentError, match="refused the key"):

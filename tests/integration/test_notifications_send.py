@@ -130,12 +130,16 @@ def test_a_sent_notification_is_reported_and_a_dry_run_only_on_request(api: ApiC
         assert {i["id"] for i in reply.json["items"]} == expected, query
 
 
-def test_only_an_admin_or_the_send_scope_may_send(api: ApiClient, token: TokenFactory) -> None:
+def test_only_the_send_scope_or_a_platform_admin_may_send(api: ApiClient, token: TokenFactory) -> None:
     body = notification_body()
-    refused = api.post("/api/notifications", body, token=token(role="user"))
-    assert refused.status == 403
-    assert "notifications:send" in refused.json["message"]
+    for refused_token in (token(role="user"), token(role="admin"), token(tenant="globex", role="admin")):
+        refused = api.post("/api/notifications", body, token=refused_token)
+        assert refused.status == 403
+        assert "notifications:send" in refused.json["message"]
+        assert set(refused.json) == {"error", "message", "details"}
     assert store.get(body["id"]) is None
+    operator = api.post("/api/notifications", notification_body(), token=token(role="platform-admin"))
+    assert operator.status == 200
     allowed = api.post("/api/notifications", body, token=token(role="user", scopes=["notifications:send"]))
     assert allowed.status == 200
     assert allowed.json["duplicate"] is False

@@ -14,6 +14,7 @@ from shared.errors import InvalidInput
 from shared.items import (
     NOT_OURS,
     conditional_check_failed,
+    cursors_for,
     decode_base64url,
     decode_cursor,
     decode_token,
@@ -58,7 +59,12 @@ def test_a_token_gives_back_its_json_value_and_is_url_safe_without_padding() -> 
         token = encode_token(value)
         assert decode_token(token) == value
         assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), token
-    assert encode_token({"b": 1, "a": 2}) == encode_token({"a": 2, "b": 1})  # one text per value
+    first, second = encode_token({"b": 1, "a": 2}), encode_token({"a": 2, "b": 1})
+    assert first != second, "sealed with a fresh nonce each time: equal values do not show as equal texts"
+    assert decode_token(first) == decode_token(second) == {"a": 2, "b": 1}
+    assert b"after" not in decode_base64url(encode_token({"after": "x"})), "a sealed cursor shows nothing"
+    with cursors_for("acme", "bob"), pytest.raises(InvalidInput):
+        decode_token(first)
     padded = encode_base64url(b"ab")
     assert (padded, decode_base64url(padded), decode_base64url(padded + "==")) == ("YWI", b"ab", b"ab")
     assert decode_token(encode_token({"o": 5}) + "=") == {"o": 5}  # a padded token still reads

@@ -93,6 +93,23 @@ class PostOutcome:
     attempts: int
 
 
+def check_peer_host(host: str) -> str:
+    """Refuse a peer host the platform must not reach, as written (its addresses are checked again at each send, by
+    `pinned_address`): loopback outside the `local` stage, or a private, link-local or reserved address."""
+    name = host.lower().strip("[]")
+    if name in LOOPBACK_HOSTS:
+        if get_settings().stage != "local":
+            raise ValueError("127.0.0.1 and localhost are accepted only in the local stage (local runs and tests)")
+        return host
+    try:
+        address = ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        return host
+    if not _allowed(address):
+        raise ValueError("the host must not be a private, link-local, loopback or reserved address")
+    return host
+
+
 def check_peer_url(url: str, allowed_host_suffixes: tuple[str, ...] = ()) -> str:
     """Refuse a URL the platform must not call: not https, a private or link-local address, a host off the list.
 
@@ -103,9 +120,8 @@ def check_peer_url(url: str, allowed_host_suffixes: tuple[str, ...] = ()) -> str
         raise ValueError("the URL has no host")
     if parts.username or parts.password:
         raise ValueError("the URL must not carry credentials")
+    check_peer_host(host)
     if host in LOOPBACK_HOSTS:
-        if get_settings().stage != "local":
-            raise ValueError("127.0.0.1 and localhost are accepted only in the local stage (local runs and tests)")
         if parts.scheme not in ("http", "https"):
             raise ValueError("the URL must be http(s)")
         return url
@@ -113,12 +129,6 @@ def check_peer_url(url: str, allowed_host_suffixes: tuple[str, ...] = ()) -> str
         raise ValueError(
             "the URL must use https (plain http is accepted only for 127.0.0.1 or localhost, for local runs and tests)"
         )
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
-    if address is not None and not address.is_global:
-        raise ValueError("the URL must not point to a private, link-local or reserved address")
     if allowed_host_suffixes and not any(host == s or host.endswith("." + s) for s in allowed_host_suffixes):
         raise ValueError(f"the URL's host must be one of {', '.join(allowed_host_suffixes)} (or a subdomain)")
     return url

@@ -43,6 +43,8 @@ def check_key_pattern(pattern: str) -> str:
         raise ValueError(f"unknown placeholder(s) {sorted(unknown)}; allowed: {', '.join(KEY_FIELDS)}")
     if not names & {"export_id", "file_name"}:
         raise ValueError("the key pattern must contain {export_id} or {file_name}, so each export gets its own key")
-    if pattern.startswith("/"):
-        raise ValueError("the key pattern must not start with '/'")
+    if pattern.startswith("/") or "\\" in pattern:
+        raise ValueError("the key pattern must not start with '/' nor hold a backslash")
+    if any(segment in ("", ".", "..") for segment in pattern.split("/")):
+        raise ValueError("the key pattern must not contain '..', '.' or empty segments ('//')")
     return pattern

@@ -1,7 +1,11 @@
 """SFTP channel: streams each artifact from S3 to a remote directory, over SSH with a known host key.
 
 The private key is read from Secrets Manager (the secret's string is the OpenSSH/PEM key, or JSON
-`{"private_key": ..., "passphrase": ...}`), only under the configured name prefix. The server's host key must equal the
+`{"private_key": ..., "passphrase": ...}`), only under the delivery's tenant's own name prefix
+`<SFTP_SECRET_PREFIX><tenant>/`, checked before the secret is read (so no answer says anything about another
+tenant's secrets). The host follows the webhooks' address policy (`http_post.check_peer_host`, `pinned_address`): it
+is resolved once per send, every address must be public (loopback only in the local stage), and the connection goes
+to the address checked. The server's host key must equal the
 configured one: an unknown or changed key is refused, never accepted on first use. Each file is written as
 `<name>.part` and renamed when complete, so the receiver never sees half a file.
 """
@@ -22,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shared.aws import client
 from shared.delivery.channel import Artifact, ChannelName, ChannelReceipt, DeliveryContext
 from shared.delivery.channels.aws_failures import as_channel_error
-from shared.delivery.channels.http_post import LOOPBACK_HOSTS
+from shared.delivery.channels.http_post import check_peer_host, pinned_address
 from shared.delivery.channels.naming import file_name
 from shared.delivery.channels.stored_config import parse_config
 from shared.errors import PermanentError, TransientError
@@ -38,6 +42,19 @@ def secret_name_of(secret_id: str) -> str:
     name = secret_id.split(":secret:", 1)[-1]
     head, _, suffix = name.rpartition("-")
     return head if head and len(suffix) == 6 else name
+
+
+def tenant_secret_prefix(tenant_id: str) -> str:
+    """The name prefix of the tenant's SFTP key secrets: `<SFTP_SECRET_PREFIX><tenant>/`."""
+    return f"{get_settings().sftp_secret_prefix}{tenant_id}/"
+
+
+def check_secret_of_tenant(secret_id: str, tenant_id: str) -> None:
+    """ValueError unless the secret is named under the tenant's own prefix (the same words for any other name)."""
+    prefix = tenant_secret_prefix(tenant_id)
+    name = secret_name_of(secret_id)
+    if not name.startswith(prefix) or ".." in name.split("/") or len(name) == len(prefix):
+        raise ValueError(f"the key's secret must be named {prefix}<name>: a tenant's SFTP keys are its own")
 
 
 class SftpConfig(BaseModel):
@@ -56,9 +73,7 @@ class SftpConfig(BaseModel):
     @field_validator("host")
     @classmethod
     def _host(cls, host: str) -> str:
-        if host.lower() in LOOPBACK_HOSTS and get_settings().stage != "local":
-            raise ValueError("127.0.0.1 and localhost are accepted only in the local stage (local runs and tests)")
-        return host
+        return check_peer_host(host)
 
     @field_validator("private_key_secret")
     @classmethod
@@ -108,13 +123,13 @@ def private_key(secret_id: str) -> asyncssh.SSHKey:
         raise PermanentError(f"the secret {secret_id} does not hold a usable private key: {error}") from None
 
 
-async def _upload(config: SftpConfig, key: asyncssh.SSHKey, artifacts: list[Artifact]) -> list[str]:
+async def _upload(config: SftpConfig, address: str, key: asyncssh.SSHKey, artifacts: list[Artifact]) -> list[str]:
     host_key = asyncssh.import_public_key(config.known_host_key)
     s3 = client("s3")
     paths = []
     async with (
         asyncssh.connect(
-            config.host,
+            address,
             config.port,
             username=config.username,
             client_keys=[key],
@@ -166,10 +181,15 @@ class SftpChannel:
 
     def send(self, context: DeliveryContext, artifacts: list[Artifact]) -> SftpReceipt:
         config = parse_config(SftpConfig, context, artifacts)
+        try:
+            check_secret_of_tenant(config.private_key_secret, context.tenant_id)
+        except ValueError as error:
+            raise PermanentError(str(error)) from None
+        address = pinned_address(config.host, config.port)
         key = private_key(config.private_key_secret)
         where = f"sftp://{config.username}@{config.host}:{config.port}"
         try:
-            paths = run_blocking(_upload(config, key, artifacts))
+            paths = run_blocking(_upload(config, address, key, artifacts))
         except (BotoCoreError, ClientError) as error:
             raise as_channel_error(error, f"streaming an artifact from S3 to {where}") from None
         except (TimeoutError, OSError, asyncssh.Error) as error:
