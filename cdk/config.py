@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from constructs import Node
 
+LOCAL_STAGE = "local"
+
 
 @dataclass(frozen=True)
 class DeployConfig:
@@ -26,10 +28,15 @@ class DeployConfig:
             return str(value) if value is not None else default
 
         audience = get("jwtAudience", "report-platform") or "report-platform"
+        stage = get("stage", "prod") or "prod"
+        if stage == LOCAL_STAGE:
+            raise ValueError(
+                f"stage {LOCAL_STAGE!r} is the laptop's (it allows loopback targets); deploy another stage"
+            )
         return cls(
             account=get("account", os.environ.get("CDK_DEFAULT_ACCOUNT", "123456789012")) or "123456789012",
             region=get("region", os.environ.get("CDK_DEFAULT_REGION", "us-east-1")) or "us-east-1",
-            stage=get("stage", "prod") or "prod",
+            stage=stage,
             jwt_issuer=get("jwtIssuer", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_EXAMPLE") or "",
             jwt_audience=tuple(a.strip() for a in audience.split(",") if a.strip()),
             sender_email=get("senderEmail", "reports@example.com") or "reports@example.com",

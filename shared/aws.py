@@ -5,6 +5,7 @@ The endpoint comes from boto3's own settings (`AWS_ENDPOINT_URL`), so the same c
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -14,19 +15,32 @@ from botocore.config import Config
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
 
 
-@cache
+def _credentials() -> str:
+    """Whose clients: one entry in Lambda; the local twin runs each function with its own credentials."""
+    return os.environ.get("AWS_ACCESS_KEY_ID", "")
+
+
 def client(service: str) -> Any:
-    """A boto3 client for `service`, shared by every caller in this process."""
+    """A boto3 client for `service`, shared by every caller in this process with these credentials."""
+    return _client(service, _credentials())
+
+
+def resource(service: str) -> Any:
+    """A boto3 resource (DynamoDB tables, S3 buckets), shared likewise."""
+    return _resource(service, _credentials())
+
+
+@cache
+def _client(service: str, _credentials: str) -> Any:
     return boto3.session.Session().client(service, config=_CONFIG)
 
 
 @cache
-def resource(service: str) -> Any:
-    """A boto3 resource (DynamoDB tables, S3 buckets), shared likewise."""
+def _resource(service: str, _credentials: str) -> Any:
     return boto3.session.Session().resource(service, config=_CONFIG)
 
 
 def reset_clients() -> None:
     """Forget every client (after the endpoint or credentials of the process changed)."""
-    client.cache_clear()
-    resource.cache_clear()
+    _client.cache_clear()
+    _resource.cache_clear()

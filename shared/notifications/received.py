@@ -51,12 +51,14 @@ def count_query(start: datetime, end: datetime) -> tuple[str, list[Any], Scan]:
 def count_received(
     start: datetime, end: datetime, engine: QueryEngine | None = None
 ) -> tuple[dict[str, PlatformCounts], QueryResult]:
-    """Received events per notification id and platform in [start, end] (provider `comment` excluded)."""
+    """Received events per notification id and platform in [start, end] (provider `comment` excluded). Labels are
+    read lower-cased: Athena returns `iosedition` for `AS "iosEdition"`."""
     sql, params, scan = count_query(start, end)
     result = (engine or default_engine()).run(sql, params, {"received": scan})
+    rows = ({label.lower(): value for label, value in row.items()} for row in result.records())
     counts = {
-        str(row["id"]): PlatformCounts(total=int(row["total"] or 0), **{p: int(row[p] or 0) for p in PLATFORMS})
-        for row in result.records()
+        str(row["id"]): PlatformCounts(total=int(row["total"] or 0), **{p: int(row[p.lower()] or 0) for p in PLATFORMS})
+        for row in rows
     }
     return counts, result
 
