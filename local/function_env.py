@@ -76,15 +76,19 @@ def running(principal: str) -> Iterator[None]:
 def overridden(principal: str, **variables: str) -> Iterator[None]:
     """Set variables in one function's environment for the body (tests: as an operator would change it)."""
     saved = dict(_overrides.get(principal, {}))
+    environment = _environments[principal]
+    before = {name: environment.get(name) for name in variables}
     _overrides[principal] = {**saved, **variables}
-    _environments[principal].update(variables)
+    environment.update(variables)
     try:
         yield
     finally:
         _overrides[principal] = saved
-        for name in variables:
-            _environments[principal].pop(name, None)
-        _environments[principal].update(saved)
+        for name, value in before.items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
 
 
 class PrincipalEnviron(MutableMapping[str, str]):

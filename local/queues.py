@@ -42,14 +42,13 @@ def poll_once(function: catalog.Function) -> int:
 
     The queue is read and its messages deleted with the function's own role, as Lambda's event source mapping does."""
     assert function.queue
-    with function_env.running(function.name):
-        return _poll_as_function(function)
-
-
-def _poll_as_function(function: catalog.Function) -> int:
-    assert function.queue
-    sqs = client("sqs")
     url = get_settings().name_of(catalog.resource_by_id(function.queue))
+    with function_env.running(function.name):
+        return _poll_as_function(function, url)
+
+
+def _poll_as_function(function: catalog.Function, url: str) -> int:
+    sqs = client("sqs")
     messages = sqs.receive_message(
         QueueUrl=url, MaxNumberOfMessages=BATCH_SIZE, AttributeNames=["All"], WaitTimeSeconds=0
     ).get("Messages", [])

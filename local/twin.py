@@ -25,6 +25,14 @@ def install() -> None:
     iam.install()
 
 
+def _lake_buckets(resources: dict[str, str]) -> dict[str, str]:
+    """DuckDB stands in for Athena: it reads the lake tables' objects by bucket name, which Athena takes from the Glue
+    tables. A function that queries gets those names (its S3 reads are still checked against its policy)."""
+    buckets = {table.bucket for table in catalog.LAKE_TABLES}
+    variables = [spec.env_var for spec in catalog.BUCKETS if spec.id in buckets]
+    return {variable: resources[variable] for variable in variables if variable in resources}
+
+
 def configure(resources: dict[str, str], api_base_url: str, stand_ins: dict[str, str]) -> None:
     """Give every function the environment its synthesized Lambda function carries (local values for the catalog's
     resources, `stand_ins` for what the twin replaces: stage, query engine, push provider), plus what Lambda adds
@@ -40,6 +48,8 @@ def configure(resources: dict[str, str], api_base_url: str, stand_ins: dict[str,
             environment.update(stand_ins)
             if "API_BASE_URL" in principal.environment:
                 environment["API_BASE_URL"] = api_base_url
+            if "ATHENA_WORKGROUP" in principal.environment:
+                environment.update(_lake_buckets(resources))
             environment.update(
                 {
                     "AWS_LAMBDA_FUNCTION_NAME": name,
