@@ -273,3 +273,20 @@ def principals(names: LocalNames) -> dict[str, PrincipalTemplate]:
                     statements = resolver.resolve(document.get("Statement", []), stack)
                     by_role[role].statements += statements if isinstance(statements, list) else [statements]
     return found
+
+
+def kms_encrypted_buckets() -> set[str]:
+    """Local names of the catalogued buckets the stateful template encrypts with SSE-KMS."""
+    from local.resources import physical_name
+
+    found = set()
+    bucket_ids = {b.id for b in catalog.BUCKETS}
+    for resource in templates()["ReportPlatformStateful"]["Resources"].values():
+        if resource["Type"] != "AWS::S3::Bucket":
+            continue
+        prefix, _, bucket_id = _construct_id(resource).partition("-")
+        rules = resource["Properties"].get("BucketEncryption", {}).get("ServerSideEncryptionConfiguration", [])
+        algorithms = {r.get("ServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in rules}
+        if prefix == "Bucket" and bucket_id in bucket_ids and algorithms & {"aws:kms", "aws:kms:dsse"}:
+            found.add(physical_name(bucket_id))
+    return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from local import function_env, iam, template
+from local import function_env, iam, s3_signatures, template
 from local.account import REGION
 from shared import catalog
 
@@ -61,6 +61,8 @@ def configure(resources: dict[str, str], api_base_url: str, stand_ins: dict[str,
             )
         environments[name] = environment
     function_env.configure(environments)
+    s3_signatures.KMS_BUCKETS.clear()
+    s3_signatures.KMS_BUCKETS.update(template.kms_encrypted_buckets())
     if iam_check_enabled():
         iam.configure({name: principal.statements for name, principal in principals.items()})
     else:

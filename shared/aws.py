@@ -30,6 +30,18 @@ def resource(service: str) -> Any:
     return _resource(service, _credentials())
 
 
+def presigning_client(service: str, region: str) -> Any:
+    """A client whose presigned URLs are Signature Version 4 for `region` (the resource's). botocore presigns S3 with
+    SigV2 by default in us-east-1 and other regions, and S3 refuses SigV2 for SSE-KMS objects."""
+    return _presigning_client(service, region, _credentials())
+
+
+@cache
+def _presigning_client(service: str, region: str, _credentials: str) -> Any:
+    config = _CONFIG.merge(Config(signature_version="s3v4"))
+    return boto3.session.Session().client(service, region_name=region, config=config)
+
+
 @cache
 def _client(service: str, _credentials: str) -> Any:
     return boto3.session.Session().client(service, config=_CONFIG)
@@ -44,3 +56,4 @@ def reset_clients() -> None:
     """Forget every client (after the endpoint or credentials of the process changed)."""
     _client.cache_clear()
     _resource.cache_clear()
+    _presigning_client.cache_clear()

@@ -52,13 +52,13 @@ def release(name: str, holder: str) -> None:
 
 
 def single_flight(function: Function, body: Body) -> Body:
-    """`body`, run by at most one invocation of `function` at a time; another one returns `{"skipped": ...}`."""
+    """`body`, run by at most one invocation of `function` at a time; another one returns `{"notRun": ...}`."""
 
     def run(event: dict[str, Any], context: Any) -> Any:
         holder = acquire(function.name, function.timeout_s + 30)
         if holder is None:
             logger.info("another run holds the lease; this one ends", extra={"lease": function.name})
-            return {"skipped": f"another {function.name} run is in progress"}
+            return {"notRun": f"another {function.name} run is in progress"}
         try:
             return body(event, context)
         finally:
