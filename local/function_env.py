@@ -51,6 +51,11 @@ def configure(environments: dict[str, dict[str, str]]) -> None:
         }
 
 
+def principals() -> list[str]:
+    """Every principal with an environment."""
+    return list(_environments)
+
+
 def environment_of(principal: str) -> dict[str, str]:
     return _environments[principal]
 
