@@ -161,12 +161,21 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
 
 
+@lru_cache(maxsize=1024)
+def _expanded(actions_json: str) -> frozenset[str]:
+    """The actions a statement's `Action` / `NotAction` covers, wildcards expanded (policyuniverse; cached: the
+    expansion is the slow part and the same few action lists recur in every policy)."""
+    statement = json.loads(actions_json)
+    actions = frozenset(a.lower() for a in get_actions_from_statement(statement))
+    literal = statement.get("Action", [])
+    return actions | frozenset(a.lower() for a in ([literal] if isinstance(literal, str) else literal) if "*" not in a)
+
+
 @lru_cache(maxsize=4096)
 def _compile(statement_json: str) -> CompiledStatement:
     statement = json.loads(statement_json)
-    actions = frozenset(a.lower() for a in get_actions_from_statement(statement))
-    literal = statement.get("Action", [])
-    actions |= frozenset(a.lower() for a in ([literal] if isinstance(literal, str) else literal) if "*" not in a)
+    action_part = {k: statement[k] for k in ("Action", "NotAction") if k in statement}
+    actions = _expanded(json.dumps(action_part, sort_keys=True))
     not_resource = "NotResource" in statement
     patterns = statement.get("NotResource" if not_resource else "Resource", [])
     patterns = [patterns] if isinstance(patterns, str) else patterns
