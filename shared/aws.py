@@ -10,9 +10,25 @@ from functools import cache
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
+
+
+_LOADER = botocore.loaders.create_loader()
+"""One loader of service models for every session: each model file is parsed once per process (a new botocore
+session parses them again: about 0.16 s a client)."""
+
+
+def _session() -> boto3.session.Session:
+    """A new session (its own credentials, read from the environment) sharing the parsed service models."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _LOADER)
+    session = boto3.session.Session(botocore_session=core)
+    _LOADER.search_paths[:] = list(dict.fromkeys(_LOADER.search_paths))  # boto3 appends its data path per session
+    return session
 
 
 def _credentials() -> str:
@@ -39,17 +55,17 @@ def presigning_client(service: str, region: str) -> Any:
 @cache
 def _presigning_client(service: str, region: str, _credentials: str) -> Any:
     config = _CONFIG.merge(Config(signature_version="s3v4"))
-    return boto3.session.Session().client(service, region_name=region, config=config)
+    return _session().client(service, region_name=region, config=config)
 
 
 @cache
 def _client(service: str, _credentials: str) -> Any:
-    return boto3.session.Session().client(service, config=_CONFIG)
+    return _session().client(service, config=_CONFIG)
 
 
 @cache
 def _resource(service: str, _credentials: str) -> Any:
-    return boto3.session.Session().resource(service, config=_CONFIG)
+    return _session().resource(service, config=_CONFIG)
 
 
 def reset_clients() -> None:
