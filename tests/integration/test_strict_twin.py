@@ -11,9 +11,10 @@ from botocore.exceptions import ClientError
 
 from local import function_env
 from local.runtime import LocalRuntime
-from shared.aws import client
+from shared.aws import client, presigning_client
 from shared.catalog import HEALTH_API
-from shared.catalog.pipeline import JOBS, PIPELINE_START
+from shared.catalog.pipeline import EXPORT_DOWNLOAD_API, JOBS, PIPELINE_START
+from shared.catalog.platform import REPORTS_BUCKET
 from shared.settings import get_settings
 from tests.support.twin import expect_denied
 
@@ -56,3 +57,15 @@ def test_a_client_made_for_one_function_keeps_its_principal(clean: LocalRuntime)
         health_client = client("dynamodb")
     with pytest.raises(ClientError, match="health-api is not authorized"), expect_denied():
         health_client.describe_table(TableName=get_settings().name_of(JOBS))
+
+
+def test_a_presigned_url_is_checked_when_it_is_made(clean: LocalRuntime) -> None:
+    params = {"Bucket": get_settings().name_of(REPORTS_BUCKET), "Key": "exports/acme/j/report.pdf"}
+    with function_env.running(HEALTH_API.name):
+        presigner = presigning_client("s3", "us-east-1")
+    with pytest.raises(ClientError, match="s3:GetObject"), expect_denied() as denied:
+        presigner.generate_presigned_url("get_object", Params=params)
+    assert [action for _, action, _ in denied] == ["s3:GetObject"]
+    with function_env.running(EXPORT_DOWNLOAD_API.name):
+        url = presigning_client("s3", "us-east-1").generate_presigned_url("get_object", Params=params)
+    assert "X-Amz-Signature=" in url
