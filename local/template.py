@@ -2,11 +2,11 @@
 IAM policy statements.
 
 `python app.py` is run once (bundling skipped, path metadata on) and its templates are cached under
-`.local/synth/<hash>/`, the hash taken over every file that shapes them (`cdk/`, `shared/catalog/`, the ASL file,
-`app.py`, `cdk.json`, `shared/settings.py`). Intrinsic functions are resolved against the local resources: a catalog
-table, bucket, queue or key (found by its construct path, `Storage/<Kind>-<id>`) becomes its local name or ARN, a
-function its local ARN, the state machine and the Scheduler role theirs; anything else becomes a placeholder that no
-local resource has (so a grant on it never matches a local call by accident).
+`.local/synth/<hash>/`, the hash taken over every file that shapes them (`cdk/`, `shared/catalog/`, the `shared`
+modules `cdk/` imports, the ASL file, `app.py`, `cdk.json`). Intrinsic functions are resolved against the local
+resources: a catalog table, bucket, queue or key (found by its construct path, `Storage/<Kind>-<id>`) becomes its
+local name or ARN, a function its local ARN, the state machine and the Scheduler role theirs; anything else becomes a
+placeholder that no local resource has (so a grant on it never matches a local call by accident).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,17 +30,39 @@ from local.paths import REPO_ROOT
 from shared import catalog
 
 STACK_FILES = ("ReportPlatformStateful.template.json", "ReportPlatformStateless.template.json")
-SOURCES = ("cdk", "shared/catalog", "shared/pipeline", "app.py", "cdk.json", "shared/settings.py")
-"""What the templates are made from: a change to any of these files synthesizes again."""
+SOURCES = ("cdk", "shared/catalog", "app.py", "cdk.json")
+"""What the templates are made from (with the `shared` modules `cdk/` and `app.py` import, and the ASL file): a change
+to any of these files synthesizes again."""
+_SHARED_IMPORT = re.compile(r"^from (shared(?:\.\w+)*) import ([\w, ()]+)", re.MULTILINE)
 SYNTH_CONTEXT = {"aws:cdk:bundling-stacks": [], "aws:cdk:enable-path-metadata": True}
 STATES_PRINCIPAL = "states:report-pipeline"
 SCHEDULER_PRINCIPAL = "scheduler:report-subscriptions"
 """The two principals that are not functions: the state machine's role and the EventBridge Scheduler role."""
 
 
+def _imported_shared_modules() -> list[str]:
+    """The `shared` modules and packages that `cdk/` and `app.py` import (one level: they are what shapes a synth)."""
+    found: set[str] = {"shared/pipeline/report_pipeline.asl.json"}
+    for file in [REPO_ROOT / "app.py", *sorted((REPO_ROOT / "cdk").rglob("*.py"))]:
+        for module, names in _SHARED_IMPORT.findall(file.read_text()):
+            base = module.replace(".", "/")
+            if not (REPO_ROOT / base).is_dir():
+                found.add(f"{base}.py")
+                continue
+            for name in (n.strip() for n in names.strip("()").split(",")):
+                submodule = f"{base}/{name}"
+                if (REPO_ROOT / submodule).is_dir():
+                    found.add(submodule)
+                elif (REPO_ROOT / f"{submodule}.py").is_file():
+                    found.add(f"{submodule}.py")
+                else:
+                    found.add(f"{base}/__init__.py")
+    return sorted(found)
+
+
 def source_hash() -> str:
     digest = hashlib.sha256()
-    for source in SOURCES:
+    for source in (*SOURCES, *_imported_shared_modules()):
         path = REPO_ROOT / source
         files = (
             sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
