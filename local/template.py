@@ -86,6 +86,9 @@ def synth_dir() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not all((target / name).is_file() for name in STACK_FILES):
             _synthesize(target)
+            for stale in root.iterdir():
+                if stale.is_dir() and stale != target and not stale.name.startswith("synth-"):
+                    shutil.rmtree(stale, ignore_errors=True)
     return target
 
 
