@@ -24,8 +24,8 @@ EVERY_RESOURCE: dict[str, str] = {
         "rest with its service key."
     ),
     "CKV_AWS_115": (
-        "Reserved concurrency is set in the catalog where a function protects a downstream (reserved_concurrency); "
-        "the others share the account's pool so a burst is served rather than throttled."
+        "No function reserves concurrency: new accounts' concurrency quota (10 or 50) refuses a reservation, so the "
+        "functions that must run alone hold a DynamoDB lease (shared/leases.py) and the rest share the account's pool."
     ),
     "CKV_AWS_158": (
         "Function and API access logs hold ids, statuses and timings (no report content, no secrets) and are "

@@ -30,6 +30,10 @@ def _is_placeholder_email(address: str) -> bool:
     return any(domain == d or domain.endswith(f".{d}") for d in PLACEHOLDER_DOMAINS)
 
 
+LOCAL_STAGE = "local"
+"""The laptop's stage (the local twin's synth): it allows loopback targets, so no deploy may use it."""
+
+
 @dataclass(frozen=True)
 class DeployConfig:
     account: str
@@ -84,6 +88,8 @@ class DeployConfig:
         found: list[str] = []
         if not STAGE_PATTERN.match(self.stage):
             found.append(f"stage {self.stage!r}: 1 to 10 lower-case letters or digits, starting with a letter")
+        elif strict and self.stage == LOCAL_STAGE:
+            found.append(f"stage {LOCAL_STAGE!r} is the laptop's (it allows loopback targets): deploy another stage")
         if not self.sender_email:
             found.append("senderEmail is missing: the address reports are sent from (an SES identity you verify)")
         elif not EMAIL_PATTERN.match(self.sender_email):

@@ -82,11 +82,15 @@ class FunctionsConstruct(Construct):
             layers=[self.dependencies],
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_s),
-            reserved_concurrent_executions=spec.reserved_concurrency,
             tracing=aws_lambda.Tracing.ACTIVE,
             log_group=log_group,
             logging_format=aws_lambda.LoggingFormat.JSON,
-            environment={**self.common_environment, **self._api_environment(spec), **spec.environment},
+            environment={
+                **self.common_environment,
+                "CATALOG_FUNCTION": spec.name,
+                **self._api_environment(spec),
+                **spec.environment,
+            },
         )
         for grant in spec.grants:
             self._grant(function, grant)

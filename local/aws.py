@@ -12,7 +12,7 @@ from typing import Any
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.server import ThreadedMotoServer
 
-from local import lambdas
+from local import lambdas, s3_signatures
 from local.account import REGION
 from shared.aws import client, reset_clients
 from shared.settings import reset_settings
@@ -43,6 +43,7 @@ class LocalAws:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         logging.getLogger("werkzeug").addFilter(_UnimplementedActionNoise())
         LambdaSimpleBackend.invoke = lambdas.moto_invoke  # type: ignore[method-assign]
+        s3_signatures.install()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()

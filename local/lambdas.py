@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from local import function_env
 from local.lambda_context import LocalLambdaContext
 from shared.catalog import function_named
 
@@ -30,13 +31,14 @@ def handler_of(function_name: str) -> Handler:
 
 
 def invoke(function_name: str, event: dict[str, Any]) -> Any:
-    """Run one function's handler on `event` with a fresh context; exceptions propagate."""
+    """Run one function's handler on `event` with a fresh context, with only its own environment and credentials
+    (`local.function_env`); exceptions propagate."""
     name = function_name.rsplit(":function:", 1)[-1].split(":", 1)[0]
     spec = function_named(name)
     handler = handler_of(name)
     with _lock:
         environment = _environments.setdefault(name, threading.RLock())
-    with environment:
+    with environment, function_env.running(name):
         context = LocalLambdaContext(function_name=name, memory_limit_in_mb=spec.memory_mb, timeout_s=spec.timeout_s)
         return handler(event, context)
 

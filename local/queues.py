@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from local import lambdas
+from local import function_env, lambdas
 from local.account import REGION
 from shared import catalog
 from shared.aws import client
@@ -38,10 +38,17 @@ def _event(queue_arn: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def poll_once(function: catalog.Function) -> int:
-    """Feed one batch of the function's queue to it; returns how many messages it was given."""
+    """Feed one batch of the function's queue to it; returns how many messages it was given.
+
+    The queue is read and its messages deleted with the function's own role, as Lambda's event source mapping does."""
     assert function.queue
-    sqs = client("sqs")
     url = get_settings().name_of(catalog.resource_by_id(function.queue))
+    with function_env.running(function.name):
+        return _poll_as_function(function, url)
+
+
+def _poll_as_function(function: catalog.Function, url: str) -> int:
+    sqs = client("sqs")
     messages = sqs.receive_message(
         QueueUrl=url, MaxNumberOfMessages=BATCH_SIZE, AttributeNames=["All"], WaitTimeSeconds=0
     ).get("Messages", [])

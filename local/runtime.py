@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from local import outbox
+from local import outbox, twin
 from local.aws import LocalAws
 from local.crons import Clockwork, Ticker, fire_due_crons
 from local.http_adapter import LocalHttpApi
@@ -44,11 +44,13 @@ class LocalRuntime:
         for name, value in LOCAL_ENVIRONMENT.items():
             os.environ.setdefault(name, value)
         outbox.install()
+        twin.install()
         self.aws.start()
         emit_status_changes()
         self.http = LocalHttpApi(self.port)
         os.environ["API_BASE_URL"] = self.http.url
         self.environment = create_all()
+        twin.configure(self.environment, self.http.url, LOCAL_ENVIRONMENT)
         self.http.start()
         if self.with_clockwork:
             self.clockwork = Clockwork(self.tickers, timedelta(seconds=5)).start()
@@ -63,6 +65,8 @@ class LocalRuntime:
         self.aws.reset()
         outbox.clear()
         self.environment = create_all()
+        assert self.http is not None
+        twin.configure(self.environment, self.http.url, LOCAL_ENVIRONMENT)
 
     def stop(self) -> None:
         if self.clockwork:

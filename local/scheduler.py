@@ -8,6 +8,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from local import function_env
+from local.template import SCHEDULER_PRINCIPAL
 from shared import cron
 from shared.aws import client
 from shared.observability import logger
@@ -42,13 +44,14 @@ def due_slots(schedule: dict[str, Any], since: datetime, until: datetime) -> lis
 
 
 def fire(schedule: dict[str, Any], moment: datetime) -> str:
-    """Start the schedule's target for one slot, as Scheduler would (each firing its own execution name)."""
+    """Start the schedule's target for one slot, as Scheduler would (each firing its own execution name), with the
+    Scheduler role's permissions."""
     target = schedule["Target"]
     run_input = target.get("Input", "{}").replace(SCHEDULED_TIME, scheduled_time(moment))
     name = f"{schedule['Name'][:40]}-{moment.astimezone(UTC):%Y%m%dT%H%M}-{uuid.uuid4().hex[:8]}"
-    arn: str = client("stepfunctions").start_execution(stateMachineArn=target["Arn"], input=run_input, name=name)[
-        "executionArn"
-    ]
+    with function_env.running(SCHEDULER_PRINCIPAL):
+        started = client("stepfunctions").start_execution(stateMachineArn=target["Arn"], input=run_input, name=name)
+    arn: str = started["executionArn"]
     return arn
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.settings import check_environment
 
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
@@ -19,6 +23,12 @@ metrics = Metrics()
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], Any]
 
 
+@lru_cache(maxsize=128)
+def _check_environment_once(_function: str, _credentials: str) -> None:
+    """Every setting the function needs is present, checked on its first invocation (a failure is not cached)."""
+    check_environment()
+
+
 def lambda_entry(body: LambdaHandler, correlation_id_path: str | None = None) -> LambdaHandler:
     """Wrap `body` with structured logging (correlation id), tracing and metrics flushing."""
 
@@ -26,6 +36,7 @@ def lambda_entry(body: LambdaHandler, correlation_id_path: str | None = None) ->
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> Any:
+        _check_environment_once(os.environ.get("AWS_LAMBDA_FUNCTION_NAME", ""), os.environ.get("AWS_ACCESS_KEY_ID", ""))
         return body(event, context)
 
     return handler

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.catalog import BUCKETS, Queue, Resource, resource_env_vars
+from shared.catalog import BUCKETS, Function, Grant, Queue, Resource, function_named, resource_by_id, resource_env_vars
 from shared.catalog.platform import EXPORTS
 from shared.errors import ConfigurationError
 
@@ -18,7 +19,11 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
-    stage: str = Field("local", alias="STAGE")
+    stage: str = Field("", alias="STAGE")
+    """`local` only on a laptop (it allows loopback webhook and SFTP targets); unset is never local, and a deployed
+    function refuses to start without it (`check_environment`)."""
+    catalog_function: str | None = Field(None, alias="CATALOG_FUNCTION")
+    """The catalog name of the function this process runs (CDK sets it; the local twin too)."""
     region: str = Field("us-east-1", alias="AWS_REGION")
     resources: dict[str, str] = Field(default_factory=dict)
     """Physical resource names, keyed by the catalog's environment variable."""
@@ -119,12 +124,48 @@ class Settings(BaseModel):
         return cls.model_validate({**env, "resources": resources})
 
 
-@lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings of this process, read once per cold start."""
+    """The settings of this function, read once per cold start (per function and credentials: one entry in Lambda;
+    the local twin runs many functions in one process, each with its own environment)."""
+    return _settings_of(os.environ.get("AWS_LAMBDA_FUNCTION_NAME", ""), os.environ.get("AWS_ACCESS_KEY_ID", ""))
+
+
+@lru_cache(maxsize=128)
+def _settings_of(_function: str, _credentials: str) -> Settings:
     return Settings.from_environ()
 
 
 def reset_settings() -> None:
     """Forget the cached settings (the local runtime and tests call this after changing the environment)."""
-    get_settings.cache_clear()
+    _settings_of.cache_clear()
+
+
+def grant_env_var(grant: Grant) -> str:
+    """The environment variable a catalog grant gives its function (as `cdk.functions` sets it)."""
+    if grant.resource.endswith("-dlq"):
+        try:
+            queue = resource_by_id(grant.resource[: -len("-dlq")])
+        except KeyError:
+            queue = None
+        if isinstance(queue, Queue) and queue.dlq_env_var:
+            return queue.dlq_env_var
+    return resource_by_id(grant.resource).env_var
+
+
+def required_variables(function: Function) -> list[str]:
+    """What a function cannot run without: its stage, its grants' resource names and its catalog environment."""
+    return ["STAGE", *dict.fromkeys(grant_env_var(g) for g in function.grants), *function.environment]
+
+
+def check_environment(environ: Mapping[str, str] | None = None) -> None:
+    """Cold-start check: ConfigurationError naming every required variable that is missing (`CATALOG_FUNCTION`
+    names the function; without it only `STAGE` is required)."""
+    env = os.environ if environ is None else environ
+    name = env.get("CATALOG_FUNCTION")
+    try:
+        required = required_variables(function_named(name)) if name else ["STAGE"]
+    except KeyError:
+        raise ConfigurationError(f"CATALOG_FUNCTION names no catalogued function: {name!r}") from None
+    missing = [variable for variable in required if not env.get(variable)]
+    if missing:
+        raise ConfigurationError(f"function {name or '?'} cannot start: {', '.join(missing)} not set")

@@ -10,6 +10,7 @@ import pytest
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("LOCAL_STATE_DIR", os.path.join(os.path.dirname(__file__), "..", ".local", "test-state"))
 
+from local import iam
 from local.auth import mint_token
 from local.runtime import LocalRuntime
 from shared import clock
@@ -23,6 +24,29 @@ TokenFactory = Callable[..., str]
 def no_network_beyond_loopback() -> Iterator[None]:
     with loopback_only():
         yield
+
+
+@pytest.fixture(autouse=True)
+def no_access_denied() -> Iterator[None]:
+    """The strict twin: a call some function's IAM policy refuses fails the test that caused it, even when the
+    handler caught the AccessDenied (a test that expects one takes it with `tests.support.twin.expect_denied`)."""
+    before = len(iam.usage.denied)
+    yield
+    denied = iam.usage.denied[before:]
+    if denied:
+        lines = "\n".join(f"  {principal}: {action} on {resource}" for principal, action, resource in denied)
+        pytest.fail(f"the synthesized IAM policy refused calls this test made:\n{lines}", pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Least privilege: the granted actions no handler used while these tests ran (written to .local/ too)."""
+    if not iam.usage.allowed:
+        return
+    report = iam.write_usage_report()
+    unused = report["unused"]
+    terminalreporter.section("local twin: granted actions no call used (least privilege)")
+    for principal, actions in sorted(unused.items()):
+        terminalreporter.write_line(f"{principal}: {', '.join(actions)}")
 
 
 @pytest.fixture(scope="session")

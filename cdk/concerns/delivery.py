@@ -3,7 +3,8 @@
 Every function named in `shared.catalog.delivery.CHANNEL_SENDERS` runs the channels; beyond its catalog grants (which
 include `CHANNEL_GRANTS`: the inbox and distribution-stats tables) it gets: Secrets Manager `GetSecretValue` on
 secrets named `<sftpSecretPrefix>*` only;
-`s3:PutObject` on the customer buckets listed in the `deliveryBuckets` context (comma-separated); SNS mobile push
+`s3:PutObject` on the customer buckets listed in the `deliveryBuckets` context (comma-separated) and on the reports
+bucket's `deliveries/` prefix (the S3 channel without a customer bucket); SNS mobile push
 through the one grant every push sender has, the push workers included (`cdk.concerns.push.PushAccess`: the push
 secret, endpoints of the `pushApnsArn` / `pushFcmArn` platform applications). Distribution metrics are EMF log lines
 (no `cloudwatch:PutMetricData` needed); the dashboard gets their graphs. Reading the artifacts (S3 copy source, SFTP
@@ -15,9 +16,11 @@ from __future__ import annotations
 from aws_cdk import ArnFormat, Duration, Stack, aws_cloudwatch, aws_iam, aws_lambda
 from constructs import Construct
 
-from cdk.nag import acknowledge, region_and_account
+from cdk.nag import acknowledge, imported_name, region_and_account
 from cdk.platform import Platform
 from shared.catalog.delivery import CHANNEL_SENDERS
+from shared.catalog.platform import REPORTS_BUCKET
+from shared.delivery.channels.s3 import PLATFORM_PREFIX
 
 DEFAULT_SFTP_SECRET_PREFIX = "report-platform/sftp/"  # noqa: S105 - a name prefix, not a secret
 METRICS_NAMESPACE = "ReportPlatform"
@@ -97,7 +100,14 @@ class DeliveryConstruct(Construct):
         self.platform = platform
         prefix = str(self.node.try_get_context("sftpSecretPrefix") or DEFAULT_SFTP_SECRET_PREFIX)
         buckets = tuple(b.strip() for b in str(self.node.try_get_context("deliveryBuckets") or "").split(",") if b)
+        reports = platform.storage.buckets[REPORTS_BUCKET.id]
         for name in CHANNEL_SENDERS:
             grant_channel_permissions(platform.functions[name], prefix, buckets)
             platform.push.grant(platform.functions[name])
+            reports.grant_put(platform.functions[name], f"{PLATFORM_PREFIX}/*")
+            acknowledge(
+                platform.functions[name],
+                f"AwsSolutions-IAM5[Resource::{imported_name(reports)}/{PLATFORM_PREFIX}/*]",
+                "The S3 channel without a customer bucket copies reports under the tenant's deliveries/ prefix.",
+            )
         platform.monitoring.dashboard.add_widgets(*delivery_widgets())

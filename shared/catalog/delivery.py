@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.catalog.model import Bucket, EncryptionKey, Function, Grant, Index, Key, LakeTable, Queue, Table
+from shared.catalog.platform import SINGLE_FLIGHT
 
 INBOX = Table(
     id="inbox", env_var="INBOX_TABLE", partition_key=Key("userKey"), sort_key=Key("itemKey"), ttl_attribute="ttl"
@@ -88,17 +89,23 @@ REPORTING_API = Function(
     ),
 )
 
-_DELIVERY_STATE = (Grant("jobs", "read"), Grant("deliveries", "read_write"), Grant("reports", "read"))
-
 DELIVERY_SWEEPER = Function(
     name="delivery-sweeper",
     handler="functions.delivery_sweeper.handler",
     kind="cron",
     description="Every 10 minutes: deliveries left created, sending or failed retryable are sent again or ended",
     schedule="rate(10 minutes)",
-    grants=(*_DELIVERY_STATE, *CHANNEL_GRANTS, Grant(TENANT_BUCKETS.id, "read"), Grant("pipeline-dlq", "send")),
+    grants=(
+        Grant("jobs", "read_write"),
+        Grant("subscriptions", "read_write"),
+        Grant("deliveries", "read_write"),
+        Grant("reports", "read"),
+        *CHANNEL_GRANTS,
+        Grant(TENANT_BUCKETS.id, "read"),
+        Grant("pipeline-dlq", "send"),
+        SINGLE_FLIGHT,
+    ),
     timeout_s=300,
-    reserved_concurrency=1,
 )
 JOB_SWEEPER = Function(
     name="job-sweeper",
@@ -106,9 +113,8 @@ JOB_SWEEPER = Function(
     kind="cron",
     description="Every 15 minutes: jobs processing past JOB_WORKING_TIMEOUT_MINUTES are re-driven or failed",
     schedule="rate(15 minutes)",
-    grants=(Grant("jobs", "read_write"), Grant("deliveries", "read_write"), SEND_RATE_GRANT),
+    grants=(Grant("jobs", "read_write"), Grant("deliveries", "read_write"), SEND_RATE_GRANT, SINGLE_FLIGHT),
     timeout_s=300,
-    reserved_concurrency=1,
 )
 
 DELIVERY_REQUESTS = Queue(

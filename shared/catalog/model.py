@@ -135,7 +135,6 @@ class Function:
     """For `queue`: the id of the SQS queue it consumes."""
     memory_mb: int = 512
     timeout_s: int = 30
-    reserved_concurrency: int | None = None
     grants: tuple[Grant, ...] = ()
     environment: dict[str, str] = field(default_factory=dict)
 

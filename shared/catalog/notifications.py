@@ -16,7 +16,7 @@ from shared.catalog.model import (
     Queue,
     Table,
 )
-from shared.catalog.platform import IDEMPOTENCY
+from shared.catalog.platform import IDEMPOTENCY, SINGLE_FLIGHT
 
 BY_TYPE = Index("sentTime-index", Key("type"), Key("sentTime"))
 """Every record of a type by send time (dry runs included)."""
@@ -214,10 +214,9 @@ RECEIVED_COUNTER = Function(
     handler="functions.notification_received_counter.handler",
     kind="cron",
     schedule="cron(2/5 * * * ? *)",
-    reserved_concurrency=1,
     timeout_s=300,
     description="Counts notification/received events per notification and platform and sets them on the reports",
-    grants=(Grant(NOTIFICATIONS.id, "write"),),
+    grants=(Grant(NOTIFICATIONS.id, "write"), SINGLE_FLIGHT),
 )
 """Its Athena, Glue and lake permissions come from the AnalyticsConstruct (`cdk/concerns/notifications.py`)."""
 REPORT_EXTRACTOR = Function(

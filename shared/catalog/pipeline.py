@@ -150,7 +150,7 @@ EXPORT_DOWNLOAD_API = Function(
     kind="api",
     description="GET /api/reports/exports/{export_id}/download: checks the caller, redirects to a 5-minute S3 URL",
     routes=("GET /api/reports/exports/{export_id}/download",),
-    grants=(Grant(JOBS.id, "read"), Grant(REPORTS, "read")),
+    grants=(Grant(JOBS.id, "read"), Grant(DELIVERIES.id, "read"), Grant(REPORTS, "read")),
     memory_mb=256,
 )
 
@@ -171,6 +171,7 @@ PIPELINE_FETCH = Function(
         *_STEP_GRANTS,
         Grant(TRIAL_RECORDS.id, "read"),
         Grant(TRIAL_FILES.id, "read"),
+        Grant(TRIAL_DOCUMENTS_BUCKET.id, "read"),
         Grant(_SAVED_REPORTS, "read"),
     ),
     memory_mb=1024,
@@ -202,7 +203,7 @@ PIPELINE_DELIVER = Function(
     kind="task",
     description="Pipeline Deliver (one Map item): hands the artifacts to one recipient, at most once per delivery id",
     grants=(
-        Grant(JOBS.id, "read"),
+        Grant(JOBS.id, "read_write"),
         Grant(DELIVERIES.id, "read_write"),
         Grant(REPORTS, "read"),
         *CHANNEL_GRANTS,

@@ -3,9 +3,24 @@ buckets."""
 
 from __future__ import annotations
 
-from shared.catalog.model import Bucket, EncryptionKey, Expiry, Function, Key, LakeTable, Queue, Table, UserDirectory
+from shared.catalog.model import (
+    Bucket,
+    EncryptionKey,
+    Expiry,
+    Function,
+    Grant,
+    Key,
+    LakeTable,
+    Queue,
+    Table,
+    UserDirectory,
+)
 
 IDEMPOTENCY = Table(id="idempotency", env_var="IDEMPOTENCY_TABLE", partition_key=Key("id"), ttl_attribute="expiration")
+LEASES = Table(id="leases", env_var="LEASES_TABLE", partition_key=Key("leaseId"), ttl_attribute="expiresAt")
+"""Single-flight leases (`shared.leases`): one item per function that must not run twice at once."""
+SINGLE_FLIGHT = Grant(LEASES.id, "read_write")
+"""The grant of every function wrapped in `shared.leases.single_flight`."""
 
 EXPORTS = Expiry("exports/", 30)
 """Report artifacts live 30 days; download links (`EXPORT_TTL_DAYS`) may not outlive them."""
@@ -51,7 +66,7 @@ PRE_TOKEN_GENERATION = Function(
 )
 
 DIRECTORIES: tuple[UserDirectory, ...] = (USERS,)
-TABLES: tuple[Table, ...] = (IDEMPOTENCY,)
+TABLES: tuple[Table, ...] = (IDEMPOTENCY, LEASES)
 BUCKETS: tuple[Bucket, ...] = (REPORTS_BUCKET, DATA_LAKE_BUCKET, ATHENA_RESULTS_BUCKET)
 QUEUES: tuple[Queue, ...] = (ASYNC_FAILURES,)
 LAKE_TABLES: tuple[LakeTable, ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.aws import client
+from shared.aws import client, presigning_client
 from shared.catalog.platform import REPORTS_BUCKET
 from shared.settings import get_settings
 
@@ -13,9 +13,10 @@ def download_link(job_id: str, fmt: str) -> str:
 
 
 def presigned_url(key: str, filename: str, content_type: str) -> str:
-    """A GET URL for one artifact, valid `download_url_ttl_s` (5 minutes by default)."""
+    """A GET URL for one artifact, valid `download_url_ttl_s` (5 minutes by default), signed with SigV4 in the
+    bucket's region (the stack's: the function's own)."""
     settings = get_settings()
-    url: str = client("s3").generate_presigned_url(
+    url: str = presigning_client("s3", settings.region).generate_presigned_url(
         "get_object",
         Params={
             "Bucket": settings.name_of(REPORTS_BUCKET),

@@ -85,7 +85,8 @@ def count_query(start: datetime, end: datetime) -> tuple[str, list[Any], dict[st
 def count_received(
     start: datetime, end: datetime, engine: QueryEngine | None = None
 ) -> tuple[dict[str, PlatformCounts], QueryResult]:
-    """Received events per notification id and platform in [start, end] (provider `comment` excluded)."""
+    """Received events per notification id and platform in [start, end] (provider `comment` excluded). Labels are
+    read lower-cased: Athena returns `iosedition` for `AS "iosEdition"`."""
     sql, params, scans = count_query(start, end)
     result = (engine or default_engine()).run(sql, params, scans)
     counts = {}

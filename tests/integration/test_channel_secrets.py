@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from local import queues
+from local import function_env, queues
 from local.peers import HttpPeer
 from local.runtime import LocalRuntime
 from shared.aws import client
 from shared.catalog.delivery import CHANNEL_SECRETS
-from shared.catalog.pipeline import DELIVERIES, SUBSCRIPTIONS
+from shared.catalog.pipeline import DELIVERIES, SUBSCRIPTIONS, SUBSCRIPTIONS_API
 from shared.delivery import records, sealing, service
 from shared.delivery.channel import DeliveryContext
 from shared.errors import PermanentError
@@ -24,6 +24,7 @@ from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
 from tests.support.deliveries import stored_job
 from tests.support.pipeline import TRIAL, small_trial, wait_for_job
+from tests.support.twin import expect_denied
 
 SECRET = "s3cret-signing-key-0123456789"
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/xyzzy"
@@ -175,31 +176,29 @@ def test_a_patch_keeping_a_secret_that_no_longer_opens_is_a_400_and_changes_noth
     assert alice.patch(f"/api/subscriptions/{subscription_id}", {"channels": [fresh]}).status == 200
 
 
-def test_when_the_key_cannot_be_used_nothing_is_stored_and_the_reply_says_why(
-    alice: ApiClient, peer: HttpPeer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_when_the_key_cannot_be_used_nothing_is_stored_and_the_reply_says_why(alice: ApiClient, peer: HttpPeer) -> None:
     gone = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"  # deleted, or a wrong ARN
-    monkeypatch.setenv(CHANNEL_SECRETS.env_var, gone)
-    reset_settings()
-    try:
-        reply = alice.post(
-            "/api/subscriptions",
-            {
-                "reportType": "weekly",
-                "filters": {"trialId": TRIAL},
-                "channels": [
-                    {
-                        "channel": "webhook",
-                        "recipients": ["ops"],
-                        "config": {"url": peer.url("/hook"), "secret": SECRET},
-                    }
-                ],
-            },
-        )
-        email_only = alice.post("/api/subscriptions", {"reportType": "weekly", "filters": {"trialId": TRIAL}})
-    finally:
-        monkeypatch.undo()
+    with function_env.overridden(SUBSCRIPTIONS_API.name, **{CHANNEL_SECRETS.env_var: gone}), expect_denied() as denied:
         reset_settings()
+        try:
+            reply = alice.post(
+                "/api/subscriptions",
+                {
+                    "reportType": "weekly",
+                    "filters": {"trialId": TRIAL},
+                    "channels": [
+                        {
+                            "channel": "webhook",
+                            "recipients": ["ops"],
+                            "config": {"url": peer.url("/hook"), "secret": SECRET},
+                        }
+                    ],
+                },
+            )
+            email_only = alice.post("/api/subscriptions", {"reportType": "weekly", "filters": {"trialId": TRIAL}})
+        finally:
+            reset_settings()
+    assert [(action, resource) for _, action, resource in denied] == [("kms:Encrypt", gone)], "the role has no grant"
     assert reply.status == 502, reply.body
     assert "a channel secret could not be sealed" in reply.json["message"]
     assert "nothing was stored" in reply.json["message"]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, date, datetime
 
-from local import lambdas
+from local import function_env, lambdas
 from local.runtime import LocalRuntime
 from shared import clock
 from shared.aws import client
@@ -23,14 +22,13 @@ def _extract(key: str) -> bytes:
 
 
 def _run(event: dict[str, object]) -> dict[str, object]:
-    os.environ["NOTIFICATION_PAGE_SIZE"] = "4"
-    reset_settings()
-    try:
-        clock.set_now(NOW)
-        return lambdas.invoke(REPORT_EXTRACTOR.name, event)
-    finally:
-        del os.environ["NOTIFICATION_PAGE_SIZE"]
+    with function_env.overridden(REPORT_EXTRACTOR.name, NOTIFICATION_PAGE_SIZE="4"):
         reset_settings()
+        try:
+            clock.set_now(NOW)
+            return lambdas.invoke(REPORT_EXTRACTOR.name, event)
+        finally:
+            reset_settings()
 
 
 def test_yesterday_every_page_in_a_fixed_order_and_a_rerun_writes_the_same(clean: LocalRuntime) -> None:

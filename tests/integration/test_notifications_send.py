@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from local import function_env
 from local.runtime import LocalRuntime
-from shared.catalog.notifications import HARVESTER_QUEUE
+from shared.catalog.notifications import HARVESTER_QUEUE, NOTIFICATIONS_API
 from shared.errors import DependencyFailed
 from shared.notifications import logic, registrations, sending, store
 from shared.notifications.models import NotificationRequest
@@ -20,6 +21,7 @@ from shared.settings import reset_settings
 from tests.conftest import TokenFactory
 from tests.support.api_client import ApiClient
 from tests.support.notifications import notification_body, queue_messages
+from tests.support.twin import expect_denied
 
 
 def _devices() -> None:
@@ -165,13 +167,19 @@ def test_a_queue_outage_is_reported_and_a_repost_of_the_id_queues_what_was_missi
     _devices()
     body = notification_body()
     real = os.environ[HARVESTER_QUEUE.env_var]
-    os.environ[HARVESTER_QUEUE.env_var] = real.rsplit("/", 1)[0] + "/no-such-queue"
-    reset_settings()
-    try:
-        reply = api.post("/api/notifications", body)
-    finally:
-        os.environ[HARVESTER_QUEUE.env_var] = real
+    missing = real.rsplit("/", 1)[0] + "/no-such-queue"
+    with (
+        function_env.overridden(NOTIFICATIONS_API.name, **{HARVESTER_QUEUE.env_var: missing}),
+        expect_denied() as denied,
+    ):
         reset_settings()
+        try:
+            reply = api.post("/api/notifications", body)
+        finally:
+            reset_settings()
+    assert {action for _, action, _ in denied} == {"sqs:SendMessage"}, (
+        "IAM refuses a queue the function has no grant on"
+    )
     assert reply.status == 502
     assert reply.json["error"] == "dependency_failed"
     assert "16 of 16 send requests could not be queued" in reply.json["message"]

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from local import function_env
 from shared.aws import client, resource
 
 
@@ -30,7 +31,8 @@ class DynamoDbCalls:
 
 @contextmanager
 def counting_dynamodb_calls() -> Iterator[DynamoDbCalls]:
-    """Every DynamoDB call made through the shared client and resource while the block runs."""
+    """Every DynamoDB call made through the shared clients and resources while the block runs: the process's and
+    each function's (the local twin gives each function its own credentials, hence its own clients)."""
     seen = DynamoDbCalls()
     pending: dict[int, dict[str, Any]] = {}
 
@@ -40,7 +42,11 @@ def counting_dynamodb_calls() -> Iterator[DynamoDbCalls]:
     def after(http_response: Any, parsed: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
         seen.record(model.name, pending.pop(id(context), {}), parsed)
 
-    emitters = {id(c.meta.events): c.meta.events for c in (client("dynamodb"), resource("dynamodb").meta.client)}
+    clients = [client("dynamodb"), resource("dynamodb").meta.client]
+    for principal in function_env.principals():
+        with function_env.running(principal):
+            clients += [client("dynamodb"), resource("dynamodb").meta.client]
+    emitters = {id(c.meta.events): c.meta.events for c in clients}
     for events in emitters.values():
         events.register("before-parameter-build.dynamodb", before, unique_id="count-dynamodb-before")
         events.register("after-call.dynamodb", after, unique_id="count-dynamodb-after")

@@ -24,6 +24,8 @@ ARTIFACT = describe_artifact("exp/1 a", format="csv", content_type="text/csv", r
 
 
 def test_webhook_urls_must_be_https_except_loopback_in_the_local_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAGE", "local")
+    reset_settings()
     secret = "0123456789abcdef"
     assert WebhookConfig(url="https://hooks.example.com/r", secret=secret).url == "https://hooks.example.com/r"
     assert WebhookConfig(url="http://127.0.0.1:9000/h", secret=secret)

@@ -4,12 +4,15 @@ import io
 import json
 import logging
 
+import pytest
+
 from functions import health_api
 from local.lambda_context import LocalLambdaContext
 from shared.observability import logger
 
 
-def test_request_id_becomes_the_correlation_id_of_json_logs() -> None:
+def test_request_id_becomes_the_correlation_id_of_json_logs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAGE", "local")
     event = {
         "version": "2.0",
         "routeKey": "GET /health",
