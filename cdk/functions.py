@@ -79,6 +79,8 @@ class FunctionsConstruct(Construct):
             {"send": dlq.grant_send_messages, "consume": dlq.grant_consume_messages}[grant.access](function)
             return
         spec = catalog.resource_by_id(grant.resource)
+        if isinstance(spec, catalog.WebSocketApi):
+            return  # granted with its stage's connections endpoint by StreamConstruct
         if isinstance(spec, catalog.Table):
             table = storage.tables[spec.id]
             function.add_environment(spec.env_var, table.table_name)

@@ -12,6 +12,7 @@ from cdk.concerns.notifications import NotificationsConstruct
 from cdk.concerns.pipeline import PipelineConstruct
 from cdk.concerns.push import PushAccess
 from cdk.concerns.reports import ReportsConstruct
+from cdk.concerns.stream import StreamConstruct
 from cdk.config import DeployConfig
 from cdk.functions import FunctionsConstruct
 from cdk.monitoring import MonitoringConstruct
@@ -42,6 +43,7 @@ class StatelessStack(Stack):
         self.pipeline = PipelineConstruct(self, "Pipeline", platform)
         self.reports = ReportsConstruct(self, "Reports", platform)
         self.delivery = DeliveryConstruct(self, "Delivery", platform)
+        self.stream = StreamConstruct(self, "Stream", platform)
         self._acknowledge()
 
     def _acknowledge(self) -> None:

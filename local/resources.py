@@ -53,6 +53,8 @@ def create_table(table: catalog.Table) -> None:
             }
             for index in table.indexes
         ]
+    if table.stream:
+        params["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
     ddb.create_table(**params)
     if table.ttl_attribute:
         ddb.update_time_to_live(
@@ -172,6 +174,9 @@ def create_all() -> dict[str, str]:
         env.update(create_queue(queue))
     for key in catalog.KEYS:
         env[key.env_var] = create_key(key)
+    for api in catalog.WEBSOCKET_APIS:
+        # the local HTTP port serves the WebSocket APIs and their connections endpoints (`local.stream`)
+        env[api.env_var] = os.environ["API_BASE_URL"]
     os.environ.update(env)
     reset_settings()
     arns = create_functions()

@@ -15,9 +15,10 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeou
 
 
 @cache
-def client(service: str) -> Any:
-    """A boto3 client for `service`, shared by every caller in this process."""
-    return boto3.session.Session().client(service, config=_CONFIG)
+def client(service: str, endpoint_url: str | None = None) -> Any:
+    """A boto3 client for `service`, shared by every caller in this process; `endpoint_url` for services reached at
+    an address of their own (a WebSocket API's connections endpoint)."""
+    return boto3.session.Session().client(service, config=_CONFIG, endpoint_url=endpoint_url)
 
 
 @cache

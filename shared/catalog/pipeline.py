@@ -24,6 +24,7 @@ JOBS = Table(
         Index("status-index", Key("status"), Key("updatedAt")),
         Index("tenant-index", Key("tenantId"), Key("createdAt")),
     ),
+    stream=True,
 )
 """One item per job (a scheduled run, a run-now or a one-off export). An export id is a job id."""
 
@@ -36,6 +37,7 @@ DELIVERIES = Table(
         Index("job-index", Key("jobId"), Key("deliveryId")),
         Index("status-index", Key("status"), Key("updatedAt")),
     ),
+    stream=True,
 )
 """One item per delivery (a job's artifacts to one recipient over one channel): created → sending → delivered|failed."""
 
