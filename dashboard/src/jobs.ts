@@ -2,6 +2,7 @@
 
 import { ApiError, download, get, itemsOf, post } from "./api";
 import { clear, el, formatBytes, formatTime, notice, toast } from "./dom";
+import { live } from "./live";
 
 export interface Artifact {
   format: string;
@@ -72,8 +73,34 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
   clear(root, el("h2", {}, "Jobs and exports"), el("div", { class: "filters" }, heading, showAll, refresh), listArea, deliveries);
   showAll.addEventListener("click", () => forSubscription(null));
   refresh.addEventListener("click", () => void load());
+  let started = false;
+  let reloadTimer: number | undefined;
+  const reloadSoon = (): void => {
+    window.clearTimeout(reloadTimer);
+    reloadTimer = window.setTimeout(() => void load(), 300);
+  };
+  live.listen((update) => {
+    if (!started || update.type !== "job") return;
+    const row = listArea.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(update.jobId)}"]`);
+    if (row && update.status !== "completed" && update.status !== "failed") {
+      row.dataset.status = update.status;
+      const pill = row.querySelector(".status");
+      if (pill) {
+        pill.className = `status status-${update.status}`;
+        pill.textContent = update.status;
+      }
+      const step = row.querySelector(".j-step");
+      if (step) step.textContent = update.step;
+    } else {
+      reloadSoon();
+    }
+  });
+  live.fallback(() => {
+    if (started && !root.hidden) void load();
+  });
 
   async function load(): Promise<void> {
+    started = true;
     heading.textContent = subscriptionId ? `Jobs of subscription ${subscriptionId}` : "All exports and jobs";
     showAll.hidden = subscriptionId === null;
     clear(listArea, notice("loading", "Loading…"));
@@ -126,7 +153,7 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
         el("td", {}, el("code", { title: job.jobId }, job.jobId.slice(0, 12))),
         el("td", {}, job.subscriptionId ? el("code", { title: job.subscriptionId }, job.subscriptionId.slice(0, 16)) : "—"),
         el("td", {}, el("span", { class: `status status-${job.status}` }, job.status)),
-        el("td", {}, job.step ?? "—"),
+        el("td", { class: "j-step" }, job.step ?? "—"),
         el("td", {}, formatTime(job.createdAt)),
         el("td", {}, formatTime(job.completedAt)),
         el("td", { class: "j-error" }, job.error ? [job.error.step, job.error.cause].filter(Boolean).join(": ") : "—"),
