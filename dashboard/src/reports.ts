@@ -199,7 +199,10 @@ export function reportsPanel(root: HTMLElement): { load: () => void } {
       history,
     );
     detail.focus();
-    exportButtons(report, exportArea, () => void loadHistory(report, history));
+    exportButtons(report, exportArea, () => {
+      void loadHistory(report, history);
+      void load();
+    });
     void loadPreview(report, preview, null, 1);
     void loadSchedules(report, schedules);
     void loadHistory(report, history);
