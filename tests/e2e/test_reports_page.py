@@ -111,7 +111,8 @@ def test_download_a_report_as_csv_and_xlsx_following_its_progress_live(
     preview = lake.get(f"/api/reports/{report_id}/preview?limit=100").json
     labels = [c["label"] for c in preview["columns"]]
     expected = [(r["user_id"], r["events"]) for r in preview["rows"]]
-    assert labels == ["User", "Events"] and len(expected) == 60
+    assert labels == ["User", "Events"]
+    assert len(expected) == 60
     page = visit.open(f"/?token={admin_token}#reports")
     _live(page)
     page.locator(f"#r-table tr[data-id='{report_id}'] .r-open").click()
