@@ -50,7 +50,8 @@ export function inboxPanel(root: HTMLElement, badge: HTMLElement): { load: () =>
       { class: "inbox", id: "i-items" },
       ...items.map((item) => {
         const files = item.files.map((file) => {
-          const open = el("button", { type: "button", class: "i-open", "aria-label": `Open ${item.title} ${file.format.toUpperCase()}` }, `Open ${file.format.toUpperCase()} (${formatBytes(file.size_bytes)})`);
+          const shown = `Open ${file.format.toUpperCase()} (${formatBytes(file.size_bytes)})`;
+          const open = el("button", { type: "button", class: "i-open", "aria-label": `${shown}: ${item.title}` }, shown);
           open.addEventListener("click", () => {
             void download(`/api/reports/exports/${encodeURIComponent(file.export_id)}/download?format=${file.format}`, `${item.title.replace(/[^A-Za-z0-9 ._-]+/g, "").trim() || "report"}.${file.format}`)
               .then(() => markRead(item))
@@ -58,7 +59,7 @@ export function inboxPanel(root: HTMLElement, badge: HTMLElement): { load: () =>
           });
           return open;
         });
-        const mark = item.read ? null : el("button", { type: "button", class: "i-read", "aria-label": `Mark ${item.title} read` }, "Mark read");
+        const mark = item.read ? null : el("button", { type: "button", class: "i-read", "aria-label": `Mark read: ${item.title}` }, "Mark read");
         mark?.addEventListener("click", () => void markRead(item));
         return el(
           "li",
