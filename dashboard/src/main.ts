@@ -1,7 +1,7 @@
 /** The dashboard: sign-in, then three panels over the public HTTP API (each loads when first shown). */
 
 import { whenUnauthorized } from "./api";
-import { clear, el } from "./dom";
+import { clear, el, keepTablesScrollable } from "./dom";
 import { inboxPanel } from "./inbox";
 import { jobsPanel } from "./jobs";
 import { live } from "./live";
@@ -29,6 +29,7 @@ function boot(): void {
   const panels = byId<HTMLElement>("panels");
   const who = byId<HTMLElement>("who");
 
+  keepTablesScrollable(panels);
   const jobs = jobsPanel(byId("panel-jobs"));
   const inbox = inboxPanel(byId("panel-inbox"), byId("inbox-count"));
   const liveState = byId<HTMLElement>("live-state");
