@@ -39,8 +39,8 @@ function boot(): void {
   });
   const loaders: Record<PanelName, () => void> = {
     notifications: notificationsPanel(byId("panel-notifications")).load,
-    subscriptions: subscriptionsPanel(byId("panel-subscriptions"), (id) => {
-      jobs.forSubscription(id);
+    subscriptions: subscriptionsPanel(byId("panel-subscriptions"), (id, name) => {
+      jobs.forSubscription(id, name);
       show("jobs", false);
     }).load,
     jobs: jobs.load,
@@ -84,7 +84,7 @@ function boot(): void {
       forgetToken();
       signIn("Signed out. Paste a token to sign in.");
     });
-    clear(who, el("span", { id: "who-name" }, `${String(claims.sub ?? "?")} · tenant ${String(claims.tenant ?? "?")}`), signOut);
+    clear(who, el("span", { id: "who-name" }, `${String(claims.sub ?? "?")} · ${Array.isArray(claims.roles) && claims.roles.includes("admin") ? "admin" : "user"} · tenant ${String(claims.tenant ?? "?")}`), signOut);
     signin.hidden = true;
     tabs.hidden = false;
     liveState.hidden = false;

@@ -147,7 +147,7 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
     clear(
       chartArea,
       lineChart(points, `Notifications per day, ${state.filters.from} to ${state.filters.until}`),
-      el("p", { class: "caption", id: "n-total" }, `${items.length} notifications over ${days.length} days`),
+      el("p", { class: "caption", id: "n-total" }, `${items.length} notifications over ${days.length} ${days.length === 1 ? "day" : "days"}`),
     );
   }
 
@@ -199,7 +199,7 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
         el("td", {}, item.type),
         el("td", {}, item.notification?.title ?? "", item.notification?.dryRun ? el("span", { class: "badge" }, "dry run") : null),
         ...PLATFORMS.map((p) => el("td", { class: "num" }, `${sent[p]} / ${received[p]}`)),
-        el("td", { class: "num rate" }, formatRate(overallRate(item))),
+        el("td", { class: "num rate" }, item.notification?.dryRun ? "dry run" : formatRate(overallRate(item))),
       );
       const open = (): void => void showDetail(item);
       row.addEventListener("click", open);

@@ -36,7 +36,7 @@ function subscriptionsListPath(): string {
   return Array.isArray(roles) && roles.includes("admin") ? `${BASE}?all=true` : BASE;
 }
 
-export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId: string) => void): { load: () => void } {
+export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId: string, name?: string) => void): { load: () => void } {
   const listArea = el("div", { id: "s-list" });
   const createArea = el("div", { id: "s-create" });
   clear(root, el("h2", {}, "Subscriptions and schedules"), listArea, el("h3", {}, "New subscription"), createArea);
@@ -55,10 +55,10 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
     }
   }
 
-  async function act(what: string, action: () => Promise<unknown>): Promise<void> {
+  async function act(what: string, action: () => Promise<unknown>, outcome = "done"): Promise<void> {
     try {
       await action();
-      toast(`${what}: done`);
+      toast(`${what}: ${outcome}`);
     } catch (error) {
       toast(`${what}: ${error instanceof ApiError ? error.describe() : String(error)}`);
     }
@@ -70,22 +70,23 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       const id = encodeURIComponent(item.subscriptionId);
       const paused = item.status === "paused";
       const cron = item.schedule ? previewCron(item.schedule.cron, item.schedule.timezone, 1) : null;
-      const toggle = el("button", { type: "button", class: "s-toggle" }, paused ? "Resume" : "Pause");
+      const label = item.name ?? item.subscriptionId;
+      const toggle = el("button", { type: "button", class: "s-toggle", "aria-label": `${paused ? "Resume" : "Pause"} ${label}` }, paused ? "Resume" : "Pause");
       toggle.addEventListener("click", () =>
         void act(paused ? "Resume" : "Pause", () =>
           patch(`${BASE}/${id}`, { status: paused ? "active" : "paused" }),
         ),
       );
-      const run = el("button", { type: "button", class: "s-run" }, "Run now");
-      run.addEventListener("click", () => void act("Run now", () => post(`${BASE}/${id}/run`)));
-      const remove = el("button", { type: "button", class: "s-delete danger" }, "Delete");
+      const run = el("button", { type: "button", class: "s-run", "aria-label": `Run now ${label}` }, "Run now");
+      run.addEventListener("click", () => void act("Run now", () => post(`${BASE}/${id}/run`), "started; its status shows under Jobs"));
+      const remove = el("button", { type: "button", class: "s-delete danger", "aria-label": `Delete ${label}` }, "Delete");
       remove.addEventListener("click", () => {
         if (window.confirm(`Delete the subscription "${item.name ?? item.subscriptionId}" and its future runs?`)) {
           void act("Delete", () => del(`${BASE}/${id}`));
         }
       });
-      const jobs = el("button", { type: "button", class: "s-jobs" }, "Jobs");
-      jobs.addEventListener("click", () => showJobs(item.subscriptionId));
+      const jobs = el("button", { type: "button", class: "s-jobs", "aria-label": `Jobs of ${label}` }, "Jobs");
+      jobs.addEventListener("click", () => showJobs(item.subscriptionId, item.name));
       return el(
         "tr",
         { "data-id": item.subscriptionId, "data-status": item.status ?? "" },
