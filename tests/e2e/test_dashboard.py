@@ -89,6 +89,7 @@ def test_the_schedule_form_reads_the_cron_out_and_lists_the_next_three_runs_in_t
     visit: Visit, admin_token: str
 ) -> None:
     page = visit.open(f"/?token={admin_token}#subscriptions")
+    page.select_option("#s-frequency", "custom")
     page.fill("#s-cron", "30 9 * * 1")
     page.select_option("#s-timezone", "America/New_York")
     expect(page.locator("#s-cron-description")).to_contain_text("09:30")

@@ -1,4 +1,4 @@
-"""Every page, at a desktop width and at a phone's (390 × 844): axe-core finds no serious or critical violation, the
+"""Every page, at a desktop width and at a phone's (390 x 844): axe-core finds no serious or critical violation, the
 page never scrolls sideways, nothing is fetched from outside the project; a screenshot of each under artifacts/."""
 
 from __future__ import annotations
