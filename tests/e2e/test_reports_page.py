@@ -11,10 +11,14 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
+from local.delivery_demo import DEMO_USER, load_demo_deliveries
+from shared.errors import PermanentError
+from shared.pipeline import sources
 from shared.reports.defaults import ensure_usage_summary
 from tests.e2e.conftest import Visit
 from tests.support.analytics import load_small_lake
 from tests.support.api_client import ApiClient
+from tests.support.faults import FaultySource
 
 pytestmark = pytest.mark.e2e
 
@@ -138,4 +142,43 @@ def test_download_a_report_as_csv_and_xlsx_following_its_progress_live(
     expect(history).to_have_count(2)
     expect(history.first).to_have_attribute("data-status", "completed")
     visit.screenshot("report-downloads")
+    visit.assert_clean()
+
+
+def test_a_failed_export_shows_its_error_and_retry_runs_it_again(
+    visit: Visit, admin_token: str, lake: ApiClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fault = FaultySource(sources.source_for("report"), "fetch", PermanentError, 1)
+    monkeypatch.setitem(sources.SOURCES, "report", fault)
+    page = visit.open(f"/?token={admin_token}#reports")
+    _live(page)
+    page.locator("#r-table tr[data-id=usage-summary] .r-open").click()
+    page.click(".r-export[data-format=csv]")
+    line = page.locator(".r-progress-line")
+    expect(line).to_have_attribute("data-status", "failed", timeout=60_000)
+    expect(line).to_contain_text("injected PermanentError in fetch")
+    visit.screenshot("report-export-failed")
+    with page.expect_download(timeout=60_000) as started:
+        page.click("#r-retry")
+        expect(line).to_have_attribute("data-status", "completed", timeout=60_000)
+    assert started.value.suggested_filename == "Usage-Summary.csv"
+    assert fault.calls == 1
+    visit.assert_clean()
+
+
+def test_delivery_statistics_show_a_chart_and_a_table_for_the_chosen_period(visit: Visit, token: object) -> None:
+    load_demo_deliveries(io.StringIO())
+    demo = token(sub=DEMO_USER, role="admin")  # type: ignore[operator]
+    expected = ApiClient(visit.base_url, token=demo).get("/api/v1/reporting/stats").json["totals"]
+    page = visit.open(f"/?token={demo}#stats")
+    rows = page.locator("#d-table tbody tr")
+    expect(rows.first).to_be_visible()
+    cells = [row.locator("td").all_inner_texts() for row in rows.all()]
+    assert sum(int(c[2]) for c in cells) == expected["deliveries_attempted"]
+    assert sum(int(c[3]) for c in cells) == expected["deliveries_successful"]
+    assert sum(int(c[4]) for c in cells) == expected["deliveries_failed"]
+    expect(page.locator("#d-area svg[role=img]")).to_be_visible()
+    page.select_option("#d-period", "7")
+    expect(rows.first).to_be_visible()
+    visit.screenshot("delivery-statistics")
     visit.assert_clean()
