@@ -46,6 +46,8 @@ class ApiConstruct(Construct):
         else:
             assert config.jwt_issuer, "an outside issuer, or the platform's user pool"
             issuer, audience = config.jwt_issuer, list(config.jwt_audience)
+        self.jwt_issuer, self.jwt_audience = issuer, audience
+        """Who signs the tokens the API (and the live stream's `$connect`) accepts, and for which client ids."""
         self.authorizer = HttpJwtAuthorizer(
             "Jwt", issuer, jwt_audience=audience, identity_source=["$request.header.Authorization"]
         )

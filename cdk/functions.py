@@ -121,6 +121,8 @@ class FunctionsConstruct(Construct):
                 function.add_environment(spec.env_var, self.directory.user_pool.user_pool_id)
                 self.directory.grant_read(function)
             return
+        if isinstance(spec, catalog.WebSocketApi):
+            return  # granted with its stage's connections endpoint by StreamConstruct
         if isinstance(spec, catalog.Table):
             table = storage.tables[spec.id]
             function.add_environment(spec.env_var, table.table_name)

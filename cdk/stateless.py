@@ -12,6 +12,7 @@ from cdk.concerns.notifications import NotificationsConstruct
 from cdk.concerns.pipeline import PipelineConstruct
 from cdk.concerns.push import PushAccess
 from cdk.concerns.reports import ReportsConstruct
+from cdk.concerns.stream import StreamConstruct
 from cdk.config import DeployConfig
 from cdk.directory import DirectoryConstruct
 from cdk.functions import FunctionsConstruct
@@ -56,6 +57,7 @@ class StatelessStack(Stack):
                 directory.trigger.metric_errors(period=Duration.minutes(5)),
                 "The user pool's pre-token-generation trigger failed: sign-ins are refused",
             )
+        self.stream = StreamConstruct(self, "Stream", platform, self.api.jwt_issuer, self.api.jwt_audience)
         self._acknowledge()
 
     def _acknowledge(self) -> None:

@@ -94,6 +94,7 @@ class StorageConstruct(Construct):
             encryption=aws_dynamodb.TableEncryption.CUSTOMER_MANAGED,
             encryption_key=self.key,
             time_to_live_attribute=spec.ttl_attribute,
+            stream=aws_dynamodb.StreamViewType.NEW_AND_OLD_IMAGES if spec.stream else None,
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )

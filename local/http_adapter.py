@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from local import lambdas
+from local import lambdas, stream
 from local.account import ACCOUNT_ID, REGION
 from local.auth import TokenRejected, verify_token
 from local.loopback import LoopbackHttpServer
@@ -151,6 +151,7 @@ class LocalHttpApi:
         return self
 
     def stop(self) -> None:
+        stream.close_all()
         self.server.shutdown()
         self.server.server_close()
 
@@ -168,7 +169,13 @@ class LocalHttpApi:
             self._drain(request, length)
             self._reply_error(request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "request too large")
             return
+        if stream.is_upgrade(request, parts.path):
+            stream.serve(request, parts.query)
+            return
         body = request.rfile.read(length) if length else b""
+        if parts.path.startswith(stream.MANAGEMENT_PREFIX):
+            self._reply(request, *stream.manage(method, parts.path, body))
+            return
         found = select(self.routes, method, parts.path)
         if found is None:
             allowed = allowed_methods(self.routes, parts.path)

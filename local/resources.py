@@ -55,6 +55,8 @@ def create_table(table: catalog.Table) -> None:
             }
             for index in table.indexes
         ]
+    if table.stream:
+        params["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
     ddb.create_table(**params)
     if table.ttl_attribute:
         ddb.update_time_to_live(
@@ -197,6 +199,9 @@ def create_all() -> dict[str, str]:
         env[key.env_var] = create_key(key)
     for directory in catalog.DIRECTORIES:
         env.update(create_directory(directory))
+    for api in catalog.WEBSOCKET_APIS:
+        # the local HTTP port serves the WebSocket APIs and their connections endpoints (`local.stream`)
+        env[api.env_var] = os.environ["API_BASE_URL"]
     os.environ.update(env)
     reset_settings()
     arns = create_functions()

@@ -38,9 +38,10 @@ def _credentials() -> str:
     return os.environ.get("AWS_ACCESS_KEY_ID", "")
 
 
-def client(service: str) -> Any:
-    """A boto3 client for `service`, shared by every caller in this process with these credentials."""
-    return _client(service, _credentials())
+def client(service: str, endpoint_url: str | None = None) -> Any:
+    """A boto3 client for `service`, shared by every caller in this process with these credentials; `endpoint_url`
+    for services reached at an address of their own (a WebSocket API's connections endpoint)."""
+    return _client(service, _credentials(), endpoint_url)
 
 
 def resource(service: str) -> Any:
@@ -71,8 +72,8 @@ def _presigning_client(service: str, region: str, _credentials: str) -> Any:
 
 
 @cache
-def _client(service: str, _credentials: str) -> Any:
-    return _session().client(service, config=_SERVICE_CONFIG.get(service, _CONFIG))
+def _client(service: str, _credentials: str, endpoint_url: str | None = None) -> Any:
+    return _session().client(service, config=_SERVICE_CONFIG.get(service, _CONFIG), endpoint_url=endpoint_url)
 
 
 @cache

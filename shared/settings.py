@@ -87,6 +87,9 @@ class Settings(BaseModel):
     """The job sweeper takes up jobs `processing` unchanged this long (beyond the state machine's own timeout)."""
     job_max_redrives: int = Field(1, alias="JOB_MAX_REDRIVES", ge=0)
     """How often a stalled job is started again before the sweeper fails it for good and tells its owner."""
+    jwt_issuer: str | None = Field(None, alias="JWT_ISSUER")
+    jwt_audience: str | None = Field(None, alias="JWT_AUDIENCE")
+    """Comma-separated; with `jwt_issuer`, what the stream authorizer checks (the HTTP API's authorizer's own)."""
     sweep_batch: int = Field(200, alias="SWEEP_BATCH", gt=0, le=1000)
     """At most this many deliveries or jobs per sweep; the rest wait for the next one."""
 

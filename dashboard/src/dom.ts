@@ -82,3 +82,25 @@ export function toast(text: string): void {
     node.hidden = true;
   }, 5000);
 }
+
+/** Every wide table under `root` scrolls inside its own box, which keyboard users can focus and screen readers name
+ * (the page itself never scrolls sideways). Kept up as panels redraw. */
+export function keepTablesScrollable(root: HTMLElement): void {
+  const wrap = (): void => {
+    for (const table of root.querySelectorAll<HTMLTableElement>("table.records")) {
+      let box = table.parentElement;
+      if (!box?.classList.contains("scroll")) {
+        box = el("div", { class: "scroll" });
+        table.replaceWith(box);
+        box.appendChild(table);
+      }
+      if (box.getAttribute("role") === "region") continue;
+      const heading = table.closest("section")?.querySelector("h3, h2")?.textContent ?? "Table";
+      box.setAttribute("role", "region");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("aria-label", `${heading} (table)`);
+    }
+  };
+  new MutationObserver(wrap).observe(root, { subtree: true, childList: true });
+  wrap();
+}

@@ -2,6 +2,7 @@
 
 import { ApiError, download, get, itemsOf, post } from "./api";
 import { clear, el, formatBytes, formatTime, notice, toast } from "./dom";
+import { live } from "./live";
 
 export interface Artifact {
   format: string;
@@ -11,6 +12,7 @@ export interface Artifact {
 
 export interface Job {
   jobId: string;
+  title?: string | null;
   subscriptionId?: string | null;
   status: "pending" | "processing" | "completed" | "partially_delivered" | "failed" | string;
   step?: string | null;
@@ -32,6 +34,7 @@ export function jobOf(raw: Raw): Job {
   const cause = text(raw.error_message) ?? text(raw.errorMessage);
   return {
     jobId: String(raw.exportId ?? raw.id ?? ""),
+    title: text(raw.name) ?? text(raw.title),
     subscriptionId: text(raw.schedule_id) ?? text(raw.scheduleId) ?? text(raw.subscriptionId),
     status: String(raw.status ?? "unknown"),
     step: text(raw.step),
@@ -62,8 +65,9 @@ function describeFailure(error: unknown, what: string): HTMLElement {
   return notice("error", `${what}: ${error instanceof ApiError ? error.describe() : String(error)}`);
 }
 
-export function jobsPanel(root: HTMLElement): { load: () => void; forSubscription: (id: string | null) => void } {
+export function jobsPanel(root: HTMLElement): { load: () => void; forSubscription: (id: string | null, name?: string) => void } {
   let subscriptionId: string | null = null;
+  let subscriptionName: string | null = null;
   const heading = el("h3", { id: "j-heading" });
   const showAll = el("button", { type: "button", id: "j-all", hidden: true }, "Show all exports");
   const refresh = el("button", { type: "button", id: "j-refresh" }, "Refresh");
@@ -72,14 +76,42 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
   clear(root, el("h2", {}, "Jobs and exports"), el("div", { class: "filters" }, heading, showAll, refresh), listArea, deliveries);
   showAll.addEventListener("click", () => forSubscription(null));
   refresh.addEventListener("click", () => void load());
+  let started = false;
+  let reloadTimer: number | undefined;
+  const reloadSoon = (): void => {
+    window.clearTimeout(reloadTimer);
+    reloadTimer = window.setTimeout(() => void load(), 300);
+  };
+  live.listen((update) => {
+    if (!started || update.type !== "job") return;
+    const row = listArea.querySelector<HTMLElement>(`tr[data-id="${CSS.escape(update.jobId)}"]`);
+    if (row && update.status !== "completed" && update.status !== "failed") {
+      row.dataset.status = update.status;
+      const pill = row.querySelector(".status");
+      if (pill) {
+        pill.className = `status status-${update.status}`;
+        pill.textContent = update.status;
+      }
+      const step = row.querySelector(".j-step");
+      if (step) step.textContent = update.step;
+    } else {
+      reloadSoon();
+    }
+  });
+  live.fallback(() => {
+    if (started && !root.hidden) void load();
+  });
 
   async function load(): Promise<void> {
+    started = true;
     heading.textContent = subscriptionId ? `Jobs of subscription ${subscriptionId}` : "All exports and jobs";
     showAll.hidden = subscriptionId === null;
     clear(listArea, notice("loading", "Loading…"));
     try {
       const jobs = subscriptionId
-        ? itemsOf<Raw>(await get<unknown>(`/api/subscriptions/${encodeURIComponent(subscriptionId)}/jobs`)).map(jobOf)
+        ? itemsOf<Raw>(await get<unknown>(`/api/subscriptions/${encodeURIComponent(subscriptionId)}/jobs`))
+            .map(jobOf)
+            .map((job) => ({ ...job, title: job.title ?? subscriptionName }))
         : itemsOf<Raw>(await get<unknown>(EXPORTS)).map(jobOf);
       clear(listArea, jobs.length ? table(jobs) : notice("empty", "No jobs yet."));
     } catch (error) {
@@ -87,8 +119,9 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
     }
   }
 
-  function forSubscription(id: string | null): void {
+  function forSubscription(id: string | null, name?: string): void {
     subscriptionId = id;
+    subscriptionName = name ?? null;
     deliveries.hidden = true;
     void load();
   }
@@ -98,15 +131,15 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
       const id = encodeURIComponent(job.jobId);
       const artifacts = job.artifacts ?? [];
       const downloads = artifacts.map((artifact) => {
-        const button = el("button", { type: "button", class: "j-download", "data-format": artifact.format }, `Download ${artifact.format}`);
+        const button = el("button", { type: "button", class: "j-download", "data-format": artifact.format, "aria-label": `Download ${artifact.format} of ${job.title ?? job.jobId}` }, `Download ${artifact.format}`);
         button.addEventListener("click", () => {
-          void download(`/api/reports/exports/${id}/download?format=${encodeURIComponent(artifact.format)}`, `${job.jobId}.${artifact.format}`).catch(
+          void download(`/api/reports/exports/${id}/download?format=${encodeURIComponent(artifact.format)}`, `${(job.title ?? job.jobId).replace(/[^A-Za-z0-9 ._-]+/g, "").trim().replace(/\s+/g, "-") || job.jobId}.${artifact.format}`).catch(
             (error: unknown) => toast(`Download: ${error instanceof ApiError ? error.describe() : String(error)}`),
           );
         });
         return button;
       });
-      const retry = job.status === "failed" ? el("button", { type: "button", class: "j-retry" }, "Retry") : null;
+      const retry = job.status === "failed" ? el("button", { type: "button", class: "j-retry", "aria-label": `Retry ${job.title ?? job.jobId}` }, "Retry") : null;
       retry?.addEventListener("click", () => {
         void (async () => {
           try {
@@ -118,15 +151,15 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
           await load();
         })();
       });
-      const showDeliveries = el("button", { type: "button", class: "j-deliveries" }, "Deliveries");
+      const showDeliveries = el("button", { type: "button", class: "j-deliveries", "aria-label": `Deliveries of ${job.title ?? job.jobId}` }, "Deliveries");
       showDeliveries.addEventListener("click", () => void loadDeliveries(job.jobId));
       return el(
         "tr",
         { "data-id": job.jobId, "data-status": job.status },
-        el("td", {}, el("code", { title: job.jobId }, job.jobId.slice(0, 12))),
+        el("td", {}, job.title ?? "—", el("div", { class: "muted" }, el("code", {}, job.jobId))),
         el("td", {}, job.subscriptionId ? el("code", { title: job.subscriptionId }, job.subscriptionId.slice(0, 16)) : "—"),
         el("td", {}, el("span", { class: `status status-${job.status}` }, job.status === "partially_delivered" ? "partially delivered" : job.status)),
-        el("td", {}, job.step ?? "—"),
+        el("td", { class: "j-step" }, job.step ?? "—"),
         el("td", {}, formatTime(job.createdAt)),
         el("td", {}, formatTime(job.completedAt)),
         el("td", { class: "j-error" }, job.error ? [job.error.step, job.error.cause].filter(Boolean).join(": ") : "—"),
@@ -141,7 +174,7 @@ export function jobsPanel(root: HTMLElement): { load: () => void; forSubscriptio
       el(
         "thead",
         {},
-        el("tr", {}, ...["Job", "Subscription", "Status", "Step", "Created", "Completed", "Error", "Size", "Rows", ""].map((h) => el("th", {}, h))),
+        el("tr", {}, ...["Report", "Subscription", "Status", "Step", "Created", "Completed", "Error", "Size", "Rows", "Actions"].map((h) => el("th", {}, h))),
       ),
       el("tbody", {}, ...rows),
     );

@@ -67,10 +67,19 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
   const chartArea = el("div", { class: "chart-area", id: "n-chart" });
   const tableArea = el("div", { id: "n-table" });
   const pager = el("div", { class: "pager", id: "n-pager" });
-  const detail = el("aside", { class: "detail", id: "n-detail", hidden: true });
+  const detail = el("aside", { class: "detail", id: "n-detail", hidden: true, tabindex: -1, "aria-labelledby": "n-detail-title" });
+  let opener: HTMLElement | null = null;
+  const closeDetail = (): void => {
+    detail.hidden = true;
+    opener?.focus();
+  };
+  detail.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeDetail();
+  });
   clear(
     root,
     el("h2", {}, "Notifications"),
+    el("p", { class: "muted", id: "n-scope" }, "Push notifications sent by the whole platform (every tenant's), with what devices reported receiving."),
     form,
     el("h3", {}, "Notifications per day (UTC)"),
     chartArea,
@@ -147,7 +156,7 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
     clear(
       chartArea,
       lineChart(points, `Notifications per day, ${state.filters.from} to ${state.filters.until}`),
-      el("p", { class: "caption", id: "n-total" }, `${items.length} notifications over ${days.length} days`),
+      el("p", { class: "caption", id: "n-total" }, `${items.length} notifications over ${days.length} ${days.length === 1 ? "day" : "days"}`),
     );
   }
 
@@ -187,6 +196,7 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
       el("th", {}, "Type"),
       el("th", {}, "Title"),
       ...PLATFORMS.map((p) => el("th", { class: "num" }, `${PLATFORM_NAMES[p]} sent / received`)),
+      el("th", { class: "num" }, "Received (total)"),
       el("th", { class: "num" }, "Received rate"),
     );
     const rows = items.map((item) => {
@@ -199,9 +209,13 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
         el("td", {}, item.type),
         el("td", {}, item.notification?.title ?? "", item.notification?.dryRun ? el("span", { class: "badge" }, "dry run") : null),
         ...PLATFORMS.map((p) => el("td", { class: "num" }, `${sent[p]} / ${received[p]}`)),
-        el("td", { class: "num rate" }, formatRate(overallRate(item))),
+        el("td", { class: "num total" }, item.events?.platformCounts?.total ?? PLATFORMS.reduce((n, p) => n + received[p], 0)),
+        el("td", { class: "num rate" }, item.notification?.dryRun ? "dry run" : formatRate(overallRate(item))),
       );
-      const open = (): void => void showDetail(item);
+      const open = (): void => {
+        opener = row;
+        void showDetail(item);
+      };
       row.addEventListener("click", open);
       row.addEventListener("keydown", (event) => {
         if (event.key === "Enter") open();
@@ -224,9 +238,7 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
     const sent = sentPerPlatform(record);
     const received = receivedPerPlatform(record);
     const close = el("button", { type: "button", class: "close", id: "n-detail-close" }, "Close");
-    close.addEventListener("click", () => {
-      detail.hidden = true;
-    });
+    close.addEventListener("click", closeDetail);
     clear(
       detail,
       close,
@@ -305,6 +317,7 @@ export function notificationsPanel(root: HTMLElement): { load: () => void } {
       el("pre", { class: "events" }, JSON.stringify(record.events ?? null, null, 2)),
     );
     detail.scrollIntoView({ block: "nearest" });
+    detail.focus();
   }
 
   function load(): void {

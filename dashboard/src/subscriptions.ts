@@ -28,6 +28,13 @@ export interface Subscription {
 }
 
 const BASE = "/api/subscriptions";
+const RANGES: Record<string, string> = {
+  last_week: "Last week (Monday to Sunday)",
+  last_7_days: "Last 7 days",
+  last_30_days: "Last 30 days",
+  month_to_date: "This month so far",
+};
+const FREQUENCIES: Record<string, string> = { daily: "Every day", weekly: "Every Monday", monthly: "On the 1st of each month", custom: "Custom (cron)" };
 
 /** An admin sees the whole tenant's subscriptions (`?all=true`), a user their own. */
 function subscriptionsListPath(): string {
@@ -36,13 +43,15 @@ function subscriptionsListPath(): string {
   return Array.isArray(roles) && roles.includes("admin") ? `${BASE}?all=true` : BASE;
 }
 
-export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId: string) => void): { load: () => void } {
+export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId: string, name?: string) => void): { load: () => void } {
+  let loadReportChoices = (): void => undefined;
   const listArea = el("div", { id: "s-list" });
   const createArea = el("div", { id: "s-create" });
   clear(root, el("h2", {}, "Subscriptions and schedules"), listArea, el("h3", {}, "New subscription"), createArea);
   createArea.append(createForm());
 
   async function load(): Promise<void> {
+    loadReportChoices();
     clear(listArea, notice("loading", "Loading…"));
     try {
       const items = itemsOf<Subscription>(await get<unknown>(subscriptionsListPath()));
@@ -55,10 +64,10 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
     }
   }
 
-  async function act(what: string, action: () => Promise<unknown>): Promise<void> {
+  async function act(what: string, action: () => Promise<unknown>, outcome = "done"): Promise<void> {
     try {
       await action();
-      toast(`${what}: done`);
+      toast(`${what}: ${outcome}`);
     } catch (error) {
       toast(`${what}: ${error instanceof ApiError ? error.describe() : String(error)}`);
     }
@@ -70,22 +79,23 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       const id = encodeURIComponent(item.subscriptionId);
       const paused = item.status === "paused";
       const cron = item.schedule ? previewCron(item.schedule.cron, item.schedule.timezone, 1) : null;
-      const toggle = el("button", { type: "button", class: "s-toggle" }, paused ? "Resume" : "Pause");
+      const label = item.name ?? item.subscriptionId;
+      const toggle = el("button", { type: "button", class: "s-toggle", "aria-label": `${paused ? "Resume" : "Pause"} ${label}` }, paused ? "Resume" : "Pause");
       toggle.addEventListener("click", () =>
         void act(paused ? "Resume" : "Pause", () =>
           patch(`${BASE}/${id}`, { status: paused ? "active" : "paused" }),
         ),
       );
-      const run = el("button", { type: "button", class: "s-run" }, "Run now");
-      run.addEventListener("click", () => void act("Run now", () => post(`${BASE}/${id}/run`)));
-      const remove = el("button", { type: "button", class: "s-delete danger" }, "Delete");
+      const run = el("button", { type: "button", class: "s-run", "aria-label": `Run now ${label}` }, "Run now");
+      run.addEventListener("click", () => void act("Run now", () => post(`${BASE}/${id}/run`), "started; its status shows under Jobs"));
+      const remove = el("button", { type: "button", class: "s-delete danger", "aria-label": `Delete ${label}` }, "Delete");
       remove.addEventListener("click", () => {
         if (window.confirm(`Delete the subscription "${item.name ?? item.subscriptionId}" and its future runs?`)) {
           void act("Delete", () => del(`${BASE}/${id}`));
         }
       });
-      const jobs = el("button", { type: "button", class: "s-jobs" }, "Jobs");
-      jobs.addEventListener("click", () => showJobs(item.subscriptionId));
+      const jobs = el("button", { type: "button", class: "s-jobs", "aria-label": `Jobs of ${label}` }, "Jobs");
+      jobs.addEventListener("click", () => showJobs(item.subscriptionId, item.name));
       return el(
         "tr",
         { "data-id": item.subscriptionId, "data-status": item.status ?? "" },
@@ -121,12 +131,23 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
 
   function createForm(): HTMLElement {
     const name = el("input", { id: "s-name", name: "name", required: true, placeholder: "Weekly trial summary" });
-    const reportType = el("input", { id: "s-report-type", name: "reportType", required: true, value: "weekly", list: "s-report-types" });
-    const reportTypes = el("datalist", { id: "s-report-types" }, ...["weekly", "clinical_weekly", "report"].map((t) => el("option", { value: t })));
+    const reportType = el(
+      "select",
+      { id: "s-report-type", name: "reportType" },
+      el("option", { value: "clinical_weekly" }, "Clinical-trial weekly summary"),
+    );
+    loadReportChoices = (): void => {
+      void get<{ items: { id: string; name: string }[] }>("/api/reports?limit=100")
+        .then((reply) => {
+          for (const option of [...reportType.options].slice(1)) option.remove();
+          reportType.append(...reply.items.map((r) => el("option", { value: `report:${r.id}` }, `Saved report: ${r.name}`)));
+        })
+        .catch(() => undefined);
+    };
     const dateRange = el(
       "select",
       { id: "s-date-range", name: "dateRange" },
-      ...["last_week", "last_7_days", "last_30_days", "month_to_date"].map((r) => el("option", { value: r }, r)),
+      ...Object.entries(RANGES).map(([value, label]) => el("option", { value }, label)),
     );
     const trial = el("input", { id: "s-trial", name: "trialId", placeholder: "your only trial when empty" });
     const formats = ["pdf", "csv", "xlsx"].map((f) => el("input", { type: "checkbox", name: "format", value: f, checked: f === "pdf" }));
@@ -136,8 +157,39 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
     const timezone = el(
       "select",
       { id: "s-timezone", name: "timezone" },
-      ...timezones().map((z) => el("option", { value: z, selected: z === browserZone }, z)),
+      el("option", { value: browserZone, selected: true }, `${browserZone} (this browser)`),
+      ...timezones()
+        .filter((z) => z !== browserZone)
+        .sort()
+        .map((z) => el("option", { value: z }, z)),
     );
+    const frequency = el(
+      "select",
+      { id: "s-frequency", "aria-label": "How often" },
+      ...Object.entries(FREQUENCIES).map(([value, label]) => el("option", { value, selected: value === "weekly" }, label)),
+    );
+    const at = el("input", { id: "s-at", type: "time", value: "09:00", "aria-label": "At" });
+    const cronLabel = el("label", { for: "s-cron" }, "Cron (5 fields)");
+    const setCron = (): void => {
+      const custom = frequency.value === "custom";
+      cron.hidden = !custom;
+      cronLabel.hidden = !custom;
+      at.hidden = custom;
+      if (!custom) {
+        const [hour, minute] = (at.value || "09:00").split(":").map(Number);
+        cron.value = { daily: `${minute} ${hour} * * *`, weekly: `${minute} ${hour} * * 1`, monthly: `${minute} ${hour} 1 * *` }[frequency.value] ?? cron.value;
+      }
+      refresh();
+    };
+    frequency.addEventListener("change", setCron);
+    at.addEventListener("input", setCron);
+    const claims = tokenClaims(currentToken() ?? "") ?? {};
+    const addMe = el("button", { type: "button", id: "s-add-me", hidden: typeof claims.email !== "string" }, "Add me");
+    addMe.addEventListener("click", () => {
+      const mine = String(claims.email ?? "");
+      const listed = recipients.value.split(/[,\s]+/).filter(Boolean);
+      if (mine && !listed.includes(mine)) recipients.value = [...listed, mine].join(", ");
+    });
     const preview = el("div", { class: "cron-preview", id: "s-cron-preview", "aria-live": "polite" });
     const message = el("p", { class: "form-message", id: "s-create-message", role: "alert" });
     const refresh = (): void => {
@@ -156,7 +208,7 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
     };
     cron.addEventListener("input", refresh);
     timezone.addEventListener("change", refresh);
-    refresh();
+    setCron();
     const form = el(
       "form",
       { class: "create", id: "s-form" },
@@ -164,7 +216,6 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       name,
       el("label", { for: "s-report-type" }, "Report type"),
       reportType,
-      reportTypes,
       el("label", { for: "s-trial" }, "Trial"),
       trial,
       el("label", { for: "s-date-range" }, "Date range"),
@@ -172,8 +223,10 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
       el("span", { class: "label" }, "Formats"),
       el("span", {}, ...formats.map((f) => el("label", { class: "check" }, f, ` ${f.value} `))),
       el("label", { for: "s-recipients" }, "Email recipients"),
-      recipients,
-      el("label", { for: "s-cron" }, "Cron (5 fields)"),
+      el("span", { class: "inline" }, recipients, addMe),
+      el("label", { for: "s-frequency" }, "Schedule"),
+      el("span", { class: "inline" }, frequency, at),
+      cronLabel,
       cron,
       el("label", { for: "s-timezone" }, "Timezone"),
       timezone,
@@ -183,9 +236,13 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      message.textContent = "";
+      message.className = "form-message";
+      const [kind, reportId] = reportType.value.split(":");
       const body = {
         name: name.value.trim(),
-        reportType: reportType.value.trim(),
+        reportType: kind === "report" ? "report" : kind,
+        ...(reportId ? { reportId } : {}),
         filters: trial.value.trim() ? { dateRange: dateRange.value, trialId: trial.value.trim() } : { dateRange: dateRange.value },
         formats: formats.filter((f) => f.checked).map((f) => f.value),
         channels: [
@@ -202,7 +259,7 @@ export function subscriptionsPanel(root: HTMLElement, showJobs: (subscriptionId:
           message.textContent = `Created ${reply.subscriptionId} (${reply.status}).`;
           message.className = "form-message ok";
           form.reset();
-          refresh();
+          setCron();
           await load();
         } catch (error) {
           message.className = "form-message invalid";

@@ -7,7 +7,7 @@ build from it, and handler code finds a resource's physical name through the env
 
 from __future__ import annotations
 
-from shared.catalog import delivery, notifications, pipeline, platform, reports
+from shared.catalog import delivery, notifications, pipeline, platform, reports, stream
 from shared.catalog.model import (
     Access,
     Bucket,
@@ -23,10 +23,11 @@ from shared.catalog.model import (
     Queue,
     Table,
     UserDirectory,
+    WebSocketApi,
 )
 from shared.catalog.platform import DOCS_API, HEALTH_API
 
-_CONCERNS = (platform, notifications, pipeline, reports, delivery)
+_CONCERNS = (platform, notifications, pipeline, reports, delivery, stream)
 
 TABLES: tuple[Table, ...] = tuple(t for c in _CONCERNS for t in c.TABLES)
 BUCKETS: tuple[Bucket, ...] = tuple(b for c in _CONCERNS for b in c.BUCKETS)
@@ -35,8 +36,9 @@ LAKE_TABLES: tuple[LakeTable, ...] = tuple(t for c in _CONCERNS for t in c.LAKE_
 FUNCTIONS: tuple[Function, ...] = tuple(f for c in _CONCERNS for f in c.FUNCTIONS)
 KEYS: tuple[EncryptionKey, ...] = tuple(k for c in _CONCERNS for k in c.KEYS)
 DIRECTORIES: tuple[UserDirectory, ...] = platform.DIRECTORIES
+WEBSOCKET_APIS: tuple[WebSocketApi, ...] = tuple(a for c in _CONCERNS for a in getattr(c, "WEBSOCKET_APIS", ()))
 
-Resource = Table | Bucket | Queue | EncryptionKey | UserDirectory
+Resource = Table | Bucket | Queue | EncryptionKey | UserDirectory | WebSocketApi
 
 
 def function_named(name: str) -> Function:
@@ -49,11 +51,13 @@ def function_named(name: str) -> Function:
 
 def resource_by_id(resource_id: str) -> Resource:
     """The table, bucket, queue or key with this id."""
-    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS, *DIRECTORIES)
+    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS, *DIRECTORIES, *WEBSOCKET_APIS)
     for resource in resources:
         if resource.id == resource_id:
             return resource
-    raise KeyError(f"no table, bucket, queue, key or user directory with id {resource_id!r} in the catalog")
+    raise KeyError(
+        f"no table, bucket, queue, key, user directory or WebSocket API with id {resource_id!r} in the catalog"
+    )
 
 
 def resource_env_vars() -> dict[str, str]:
@@ -71,11 +75,13 @@ def resource_env_vars() -> dict[str, str]:
         names[key.env_var] = key.id
     for directory in DIRECTORIES:
         names[directory.env_var] = directory.id
+    for api in WEBSOCKET_APIS:
+        names[api.env_var] = api.id
     return names
 
 
 def _check_unique() -> None:
-    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS, *DIRECTORIES)
+    resources: tuple[Resource, ...] = (*TABLES, *BUCKETS, *QUEUES, *KEYS, *DIRECTORIES, *WEBSOCKET_APIS)
     for kind, names in (
         ("function", [f.name for f in FUNCTIONS]),
         ("resource", [r.id for r in resources]),
@@ -102,6 +108,7 @@ __all__ = [
     "LAKE_TABLES",
     "QUEUES",
     "TABLES",
+    "WEBSOCKET_APIS",
     "Access",
     "Bucket",
     "Column",
@@ -117,6 +124,7 @@ __all__ = [
     "Resource",
     "Table",
     "UserDirectory",
+    "WebSocketApi",
     "function_named",
     "resource_by_id",
     "resource_env_vars",

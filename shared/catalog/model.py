@@ -33,6 +33,8 @@ class Table:
     sort_key: Key | None = None
     indexes: tuple[Index, ...] = ()
     ttl_attribute: str | None = None
+    stream: bool = False
+    """A DynamoDB stream of new and old images, read by the functions that name the table in `streams`."""
 
     def start_key_types(self, index_name: str | None = None) -> dict[str, AttrType]:
         """The attributes (name: type) of a Query's `LastEvaluatedKey`: the table's key, plus the index's for one."""
@@ -102,9 +104,24 @@ class UserDirectory:
     roles_attribute: str = "custom:roles"
 
 
-FunctionKind = Literal["api", "cron", "queue", "task", "user-pool-trigger"]
-"""`user-pool-trigger`: invoked by the user pool itself (built in the stateful stack, beside the pool)."""
-Access = Literal["read", "write", "read_write", "send", "consume", "encrypt", "decrypt", "encrypt_decrypt"]
+@dataclass(frozen=True)
+class WebSocketApi:
+    """An API Gateway WebSocket API; `env_var` carries its connections endpoint (`https://.../<stage>`), which
+    functions with a `manage_connections` grant post to (`execute-api:ManageConnections`)."""
+
+    id: str
+    env_var: str
+    path: str
+    """Where the local runtime serves it on its HTTP port (in AWS: the API's own URL)."""
+
+
+FunctionKind = Literal["api", "cron", "queue", "task", "user-pool-trigger", "stream", "websocket", "authorizer"]
+"""`user-pool-trigger`: invoked by the user pool itself (built in the stateful stack, beside the pool); `stream`: reads
+the DynamoDB streams of the tables in `streams`; `websocket`: handles a WebSocket API's route keys (`$connect`,
+`$disconnect`, `$default`); `authorizer`: a Lambda REQUEST authorizer of a WebSocket API's `$connect`."""
+Access = Literal[
+    "read", "write", "read_write", "send", "consume", "encrypt", "decrypt", "encrypt_decrypt", "manage_connections"
+]
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,10 @@ class Function:
     """For `cron`: an EventBridge schedule expression, `cron(...)` or `rate(...)`."""
     queue: str | None = None
     """For `queue`: the id of the SQS queue it consumes."""
+    streams: tuple[str, ...] = ()
+    """For `stream`: the ids of the tables (with `stream=True`) whose changes it is given."""
+    websocket_api: str | None = None
+    """For `websocket` and `authorizer`: the id of the WebSocket API it serves."""
     memory_mb: int = 512
     timeout_s: int = 30
     grants: tuple[Grant, ...] = ()

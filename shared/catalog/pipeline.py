@@ -27,6 +27,7 @@ JOBS = Table(
         Index("status-index", Key("statusShard"), Key("updatedAt")),
         Index("tenant-index", Key("tenantId"), Key("createdAt")),
     ),
+    stream=True,
 )
 """One item per job (a scheduled run, a run-now or a one-off export). An export id is a job id. `status-index` is keyed
 on `statusShard` = `<status>#<n>` (`shared.status_shards`): writes spread over 8 partitions per status."""
@@ -40,6 +41,7 @@ DELIVERIES = Table(
         Index("job-index", Key("jobId"), Key("deliveryId")),
         Index("status-index", Key("statusShard"), Key("updatedAt")),
     ),
+    stream=True,
 )
 """One item per delivery (a job's artifacts to one recipient over one channel): created → sending → delivered|failed;
 `status-index` on `statusShard` = `<status>#<n>` as for jobs."""

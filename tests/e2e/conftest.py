@@ -29,6 +29,9 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = Path(__file__).resolve().parents[2] / "dashboard" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core, installed from npm with the dashboard's build dependencies (`make dashboard`), injected from disk."""
+PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 
 
@@ -69,6 +72,26 @@ class Visit:
         target = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]', '-', name)}.png"
         self.page.screenshot(path=str(target), full_page=True)
         return target
+
+    def assert_accessible(self, state: str) -> None:
+        """axe-core finds no serious or critical violation in the page as it is now (`state` names it)."""
+        if not AXE.is_file():
+            pytest.fail(f"no axe-core at {AXE}: run `make dashboard` (npm ci)")
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)"
+        )
+        assert result == [], f"axe-core, {state}: {result}"
+
+    def assert_fits_width(self, state: str) -> None:
+        """Nothing makes the page scroll sideways (tables scroll inside their own box)."""
+        widths = self.page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{state}: the page is {widths[0]} px wide in a {widths[1]} px viewport"
 
     def assert_clean(self) -> None:
         assert self.errors == [], f"the page raised: {self.errors}"

@@ -21,7 +21,7 @@ def test_page_loads_with_token_from_the_url_keeps_it_for_the_session_and_drops_i
     page = visit.open(f"/?token={admin_token}")
     expect(page.locator("#panels")).to_be_visible()
     expect(page.locator("#signin")).to_be_hidden()
-    expect(page.locator("#who-name")).to_have_text("admin-1 · tenant acme")
+    expect(page.locator("#who-name")).to_have_text("admin-1 · admin · tenant acme")
     assert "token=" not in page.url
     assert page.evaluate("sessionStorage.getItem('report-platform.token')") == admin_token
     page.reload()
@@ -89,6 +89,7 @@ def test_the_schedule_form_reads_the_cron_out_and_lists_the_next_three_runs_in_t
     visit: Visit, admin_token: str
 ) -> None:
     page = visit.open(f"/?token={admin_token}#subscriptions")
+    page.select_option("#s-frequency", "custom")
     page.fill("#s-cron", "30 9 * * 1")
     page.select_option("#s-timezone", "America/New_York")
     expect(page.locator("#s-cron-description")).to_contain_text("09:30")

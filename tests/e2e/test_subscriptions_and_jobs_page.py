@@ -12,6 +12,7 @@ from local.runtime import LocalRuntime
 from shared.delivery import registry
 from shared.errors import PermanentError
 from shared.pipeline import sources
+from shared.reports.defaults import ensure_usage_summary
 from tests.e2e.conftest import Visit
 from tests.support.api_client import ApiClient
 from tests.support.faults import FaultyEmail, FaultySource
@@ -32,7 +33,7 @@ def _run_from_the_page(page: Page, api: ApiClient, subscription_id: str) -> dict
     """Clicks Run now, waits for the pipeline to finish the job, then shows the subscription's jobs."""
     row = page.locator(f"#s-table tbody tr[data-id={subscription_id}]")
     row.locator(".s-run").click()
-    expect(page.locator("#toast")).to_have_text("Run now: done")
+    expect(page.locator("#toast")).to_have_text("Run now: started; its status shows under Jobs")
     (job,) = api.get(f"/api/subscriptions/{subscription_id}/jobs").json["items"]
     finished = wait_for_job(api, job["jobId"])
     row.locator(".s-jobs").click()
@@ -52,6 +53,7 @@ def test_creating_a_schedule_lists_it_with_its_cron_read_out_then_pause_resume_a
     page.fill("#s-trial", TRIAL)
     page.fill("#s-recipients", "a@example.com, b@example.com")
     page.check("#s-form input[value=csv]")
+    page.select_option("#s-frequency", "custom")
     page.fill("#s-cron", "30 9 * * 1")
     page.select_option("#s-timezone", "Europe/London")
     page.click("#s-submit")
@@ -93,6 +95,7 @@ def test_a_refused_subscription_says_why(visit: Visit, admin_token: str, trial_a
     page = visit.open(f"/?token={admin_token}#subscriptions")
     page.fill("#s-name", "Every five minutes")
     page.fill("#s-recipients", "a@example.com")
+    page.select_option("#s-frequency", "custom")
     page.fill("#s-cron", "*/5 * * * *")
     page.click("#s-submit")
     expect(page.locator("#s-create-message")).to_contain_text("Not created:")
@@ -120,7 +123,7 @@ def test_run_now_makes_a_job_that_completes_shows_its_artifacts_deliveries_and_d
 
     with page.expect_download() as download:
         row.locator(".j-download[data-format=pdf]").click()
-    assert download.value.suggested_filename == f"{job['jobId']}.pdf"
+    assert download.value.suggested_filename == "Weekly-CARDIO.pdf", "named for the report"
     saved = download.value.path().read_bytes()
     assert saved.startswith(b"%PDF")
     assert len(saved) == pdf["sizeBytes"]
@@ -175,4 +178,30 @@ def test_a_delivery_that_failed_shows_its_attempts_and_last_error(
     expected = next(d for d in job["deliveries"] if d["recipient"] == RECIPIENTS[1])
     expect(carol.locator("td").nth(3)).to_have_text(str(expected["attempts"]))
     expect(carol.locator("td").nth(4)).to_contain_text("injected PermanentError")
+    visit.assert_clean()
+
+
+def test_a_new_user_subscribes_to_a_saved_report_daily_without_writing_cron(
+    visit: Visit, admin_token: str, api: ApiClient
+) -> None:
+    ensure_usage_summary("acme")
+    page = visit.open(f"/?token={admin_token}#subscriptions")
+    expect(page.locator("#s-report-type option[value='report:usage-summary']")).to_have_text(
+        "Saved report: Usage Summary"
+    )
+    first_zone = page.locator("#s-timezone option").first
+    expect(first_zone).to_contain_text("(this browser)")
+    expect(page.locator("#s-date-range option[value=last_week]")).to_have_text("Last week (Monday to Sunday)")
+    expect(page.locator("#s-cron")).to_be_hidden()
+    page.fill("#s-name", "Daily usage")
+    page.select_option("#s-report-type", "report:usage-summary")
+    page.fill("#s-recipients", "ops@example.com")
+    page.select_option("#s-frequency", "daily")
+    page.fill("#s-at", "07:30")
+    expect(page.locator("#s-cron-description")).to_contain_text("07:30")
+    page.click("#s-submit")
+    expect(page.locator("#s-create-message")).to_contain_text("(active).")
+    (stored,) = api.get("/api/subscriptions?all=true").json["items"]
+    assert (stored["reportType"], stored["reportId"]) == ("report", "usage-summary")
+    assert stored["schedule"]["cron"] == "30 7 * * *"
     visit.assert_clean()

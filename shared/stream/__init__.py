@@ -1,0 +1,1 @@
+"""Live status: the stream's connections and the job and delivery updates pushed to them."""
