@@ -2,7 +2,7 @@
 
 Tracing with the X-Ray SDK is opt-in per entry point (`traced=True`): the SDK costs more to import than boto3 itself,
 so only the Step Functions tasks whose downstream calls are worth seeing as subsegments carry it, and it is loaded
-on their first invocation, not at import (see docs/capacity.md, "Cold start")."""
+on their first invocation, not at import (see docs/operations.md, "Cold start")."""
 
 from __future__ import annotations
 
