@@ -15,8 +15,21 @@ SOURCE_CLASSES: dict[str, str] = {
     "clinical_weekly": "shared.trials.report:ClinicalWeekly",
     "report": "shared.reports.pipeline_source:SavedReport",
 }
-SOURCES: dict[str, ReportSource] = {}
-"""The sources imported so far, by report type."""
+
+
+class LoadedSources(dict[str, ReportSource]):
+    """report type → source, filled on first use from `SOURCE_CLASSES`; KeyError for an unknown type."""
+
+    def __missing__(self, report_type: str) -> ReportSource:
+        if report_type not in SOURCE_CLASSES:
+            raise KeyError(report_type)
+        module, _, class_name = SOURCE_CLASSES[report_type].partition(":")
+        source: ReportSource = getattr(importlib.import_module(module), class_name)()
+        self[report_type] = source
+        return source
+
+
+SOURCES = LoadedSources()
 
 
 def register(source: ReportSource) -> None:
@@ -25,9 +38,6 @@ def register(source: ReportSource) -> None:
 
 def source_for(report_type: str) -> ReportSource:
     """The source of a report type; an unknown type is a 400 naming the known ones."""
-    if report_type not in SOURCES and report_type in SOURCE_CLASSES:
-        module, _, class_name = SOURCE_CLASSES[report_type].partition(":")
-        register(getattr(importlib.import_module(module), class_name)())
     try:
         return SOURCES[report_type]
     except KeyError:
