@@ -1,6 +1,7 @@
 """Lambda assets built without Docker: the code (functions/ + shared/ + the built dashboard) copied, the dependencies
 pip-installed for the Lambda platform (manylinux wheels only) into a layer, with the PDF fonts (`make fonts`) in its
-`fonts/` folder (`/opt/fonts` in Lambda, where `shared.rendering.fonts` looks first)."""
+`fonts/` folder (`/opt/fonts` in Lambda, where `shared.rendering.fonts` looks first). The demo-data generators of
+`shared/` (used by the twin, the tests and the benchmarks, never by a function) stay out of the code asset."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CODE_PACKAGES = ("functions", "shared")
 DASHBOARD_DIST = Path("dashboard") / "dist"
 """The built dashboard page (`make dashboard`), served by the `dashboard-api` function from the same code asset."""
+DEMO_MODULES = (
+    "shared.notifications.demo",
+    "shared.reports.demo_data",
+    "shared.rendering.specimen",
+    "shared.trials.generator",
+)
+"""Demo generators that live beside the domain they imitate; no function imports them
+(tests/unit/test_import_hygiene.py), so the bundle leaves them out."""
 CODE_EXCLUDES = [
     ".venv",
     ".git",
@@ -53,6 +62,8 @@ class CopyCode:
                 ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.asl.json.bak"),
                 dirs_exist_ok=True,
             )
+        for module in DEMO_MODULES:
+            (Path(output_dir) / (module.replace(".", "/") + ".py")).unlink()
         if (REPO_ROOT / DASHBOARD_DIST).is_dir():
             shutil.copytree(REPO_ROOT / DASHBOARD_DIST, Path(output_dir) / DASHBOARD_DIST, dirs_exist_ok=True)
         return True

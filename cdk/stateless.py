@@ -41,6 +41,8 @@ class StatelessStack(Stack):
         self.api = ApiConstruct(self, "Api", functions, config, directory)
         self.triggers = TriggersConstruct(self, "Triggers", functions, storage)
         self.monitoring = MonitoringConstruct(self, "Monitoring", functions, storage, config)
+        self.monitoring.monitor_api(self.api.http_api, self.api.stage.stage_name)
+        self.monitoring.monitor_reconciliation()
         platform = Platform(config, storage, functions, self.api, self.monitoring, analytics, PushAccess(self, "Push"))
         self.notifications = NotificationsConstruct(self, "Notifications", platform)
         self.pipeline = PipelineConstruct(self, "Pipeline", platform)

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.api.caller import caller_from_claims
-from shared.api.resolver import API_TITLE, API_VERSION, SECURITY_SCHEMES, new_resolver, openapi_schema_json
+from shared.api.resolver import API_TITLE, API_VERSION, new_resolver, openapi_schema_json, security_schemes
 from shared.catalog import DOCS_API, FUNCTIONS
 from shared.observability import http_entry
 
@@ -49,7 +49,7 @@ app.enable_swagger(
     path="/api/docs",
     title=API_TITLE,
     version=API_VERSION,
-    security_schemes=SECURITY_SCHEMES,
+    security_schemes=security_schemes(),
     security=[{"bearer": []}],
 )
 handler = http_entry(app.resolve)

@@ -3,4 +3,4 @@
 from shared.observability import lambda_entry
 from shared.pipeline import steps
 
-handler = lambda_entry(lambda event, _context: steps.deliver(event))
+handler = lambda_entry(lambda event, _context: steps.deliver(event), traced=True)

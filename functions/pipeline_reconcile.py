@@ -7,14 +7,15 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.observability import lambda_entry, logger, metrics
-from shared.pipeline.reconciliation import reconcile
+from shared.pipeline.reconciliation import mismatch_metrics, reconcile
 
 
 def _run(event: dict[str, Any], _context: Any) -> dict[str, Any]:
     report = reconcile()
     for pair in report.pairs:
-        metrics.add_metric(name=f"{pair.name}-objects-without-metadata", unit=MetricUnit.Count, value=pair.orphanCount)
-        metrics.add_metric(name=f"{pair.name}-metadata-without-objects", unit=MetricUnit.Count, value=pair.missingCount)
+        orphans, missing = mismatch_metrics(pair.name)
+        metrics.add_metric(name=orphans, unit=MetricUnit.Count, value=pair.orphanCount)
+        metrics.add_metric(name=missing, unit=MetricUnit.Count, value=pair.missingCount)
         if pair.orphanCount or pair.missingCount:
             logger.warning("S3 and metadata disagree", extra={"mismatch": pair.model_dump()})
     return report.model_dump()

@@ -3,4 +3,4 @@
 from shared.observability import lambda_entry
 from shared.pipeline import steps
 
-handler = lambda_entry(lambda event, _context: steps.render(event))
+handler = lambda_entry(lambda event, _context: steps.render(event), traced=True)

@@ -144,25 +144,13 @@ class PipelineConstruct(Construct):
             )
 
         monitoring = platform.monitoring
-        monitoring.alarm_on(
-            "pipeline-dlq",
-            storage.queues[PIPELINE_DLQ.id].metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
-            "A report job failed for good: its step and cause are in the pipeline dead-letter queue",
-        )
+        monitoring.monitor_dead_letter_queue("pipeline-dlq", storage.queues[PIPELINE_DLQ.id])
+        monitoring.monitor_dead_letter_queue("scheduler-dlq", scheduler_dlq)
+        monitoring.monitor_state_machine(self.state_machine, "report-pipeline")
         monitoring.alarm_on(
             "pipeline-events-dlq",
             self.events_dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
             "A failed report execution could not be recorded (mark-failed refused its status-change event)",
-        )
-        monitoring.alarm_on(
-            "scheduler-dlq",
-            scheduler_dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(1)),
-            "EventBridge Scheduler could not start the report pipeline for a subscription",
-        )
-        monitoring.alarm_on(
-            "pipeline-executions-failed",
-            self.state_machine.metric_failed(period=Duration.minutes(5)),
-            "Report pipeline executions failed",
         )
         for name in definition.FUNCTION_PLACEHOLDERS.values():
             logical_id = stack.get_logical_id(functions[name].node.default_child)  # type: ignore[arg-type]

@@ -11,7 +11,6 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConf
 from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route, Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.request import Request
 
 from shared.api.caller import Caller, caller_from_claims
@@ -23,7 +22,13 @@ from shared.settings import get_settings
 
 API_TITLE = "Report platform API"
 API_VERSION = "1.0.0"
-SECURITY_SCHEMES: dict[str, Any] = {"bearer": HTTPBearer(bearerFormat="JWT")}
+
+
+def security_schemes() -> dict[str, Any]:
+    """The bearer scheme of the OpenAPI document (powertools' OpenAPI models are imported only to serve it)."""
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    return {"bearer": HTTPBearer(bearerFormat="JWT")}
 
 
 def current_caller(request: Request) -> Caller:
@@ -190,7 +195,7 @@ def openapi_schema_json(app: APIGatewayHttpResolver, public_routes: frozenset[tu
         app.get_openapi_json_schema(
             title=API_TITLE,
             version=API_VERSION,
-            security_schemes=SECURITY_SCHEMES,
+            security_schemes=security_schemes(),
             security=[{"bearer": []}],
         )
     )

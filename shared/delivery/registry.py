@@ -1,38 +1,47 @@
-"""The channel registry (name → channel) and the one place a subscription's channels are checked.
+"""The channel registry (name → channel, each imported on first use) and the one place a subscription's channels
+are checked.
 
 A channel may define `check_recipient(recipient)`, called for every recipient. `RESEND_SAFE` names the channels whose
 peer recognises a second hand-over of the same delivery id (see `shared.delivery.sweep`)."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from pydantic import ValidationError
 
 from shared.delivery import sealing
 from shared.delivery.channel import Channel
-from shared.delivery.channels.inbox import InboxChannel
-from shared.delivery.channels.push import PushChannel
-from shared.delivery.channels.s3 import S3Channel
-from shared.delivery.channels.sftp import SftpChannel
-from shared.delivery.channels.slack import SlackChannel
-from shared.delivery.channels.webhook import WebhookChannel
-from shared.delivery.email import EmailChannel
 from shared.errors import DependencyFailed, InvalidInput, PermanentError, TransientError
 from shared.subscriptions.models import ChannelSpec
 
-CHANNELS: dict[str, Channel] = {
-    channel.name: channel
-    for channel in (
-        EmailChannel(),
-        S3Channel(),
-        WebhookChannel(),
-        SlackChannel(),
-        SftpChannel(),
-        InboxChannel(),
-        PushChannel(),
-    )
+CHANNEL_CLASSES: dict[str, str] = {
+    "email": "shared.delivery.email:EmailChannel",
+    "s3": "shared.delivery.channels.s3:S3Channel",
+    "webhook": "shared.delivery.channels.webhook:WebhookChannel",
+    "slack": "shared.delivery.channels.slack:SlackChannel",
+    "sftp": "shared.delivery.channels.sftp:SftpChannel",
+    "inbox": "shared.delivery.channels.inbox:InboxChannel",
+    "push": "shared.delivery.channels.push:PushChannel",
 }
+"""Every channel by name → `module:class`. A channel's module (and what it imports: asyncssh for SFTP, urllib3 for
+the HTTP peers) is imported the first time that channel is used, so a function pays only for the channels it meets."""
+
+
+class LoadedChannels(dict[str, Channel]):
+    """name → channel instance, filled on first use from `CHANNEL_CLASSES`; KeyError for an unknown name."""
+
+    def __missing__(self, name: str) -> Channel:
+        if name not in CHANNEL_CLASSES:
+            raise KeyError(name)
+        module, _, class_name = CHANNEL_CLASSES[name].partition(":")
+        channel: Channel = getattr(importlib.import_module(module), class_name)()
+        self[name] = channel
+        return channel
+
+
+CHANNELS = LoadedChannels()
 
 RESEND_SAFE: frozenset[str] = frozenset({"webhook", "s3", "sftp", "inbox"})
 """A send interrupted mid-way is sent again (at least once, the peer deduplicates): the webhook receiver by
@@ -44,7 +53,9 @@ def channel_for(name: str) -> Channel:
     try:
         return CHANNELS[name]
     except KeyError:
-        raise InvalidInput(f"channel {name!r} is not available; available: {', '.join(sorted(CHANNELS))}") from None
+        raise InvalidInput(
+            f"channel {name!r} is not available; available: {', '.join(sorted(CHANNEL_CLASSES))}"
+        ) from None
 
 
 MASK = "***"

@@ -108,6 +108,18 @@ def _artifact_keys(now_iso: str, since_iso: str) -> tuple[set[str], set[str]]:
     return recorded, live
 
 
+TRIAL_FILES = "trial-files"
+EXPORT_ARTIFACTS = "export-artifacts"
+PAIRS = (TRIAL_FILES, EXPORT_ARTIFACTS)
+"""The compared pairs, by the name their metrics carry."""
+
+
+def mismatch_metrics(pair: str) -> tuple[str, str]:
+    """The powertools metrics (Count) the reconcile function emits for a pair: objects without metadata, metadata
+    without objects. CDK alarms on their sum (cdk/monitoring.py)."""
+    return f"{pair}-objects-without-metadata", f"{pair}-metadata-without-objects"
+
+
 def reconcile() -> ReconciliationReport:
     now = clock.now()
     files = dict(_objects(trial_store.documents_bucket(), "trials/"))
@@ -119,7 +131,7 @@ def reconcile() -> ReconciliationReport:
     return ReconciliationReport(
         checkedAt=clock.iso(now),
         pairs=[
-            _compare("trial-files", files, described_files, now),
-            _compare("export-artifacts", exports, recorded_exports, now, expected=live_exports, since=horizon),
+            _compare(TRIAL_FILES, files, described_files, now),
+            _compare(EXPORT_ARTIFACTS, exports, recorded_exports, now, expected=live_exports, since=horizon),
         ],
     )

@@ -17,8 +17,6 @@ from shared.pipeline.spec import ReportSource, ReportSpec
 from shared.rendering.csv_writer import render_csv
 from shared.rendering.document import Document, RenderResult
 from shared.rendering.file_name import file_stem
-from shared.rendering.pdf import render_pdf
-from shared.rendering.xlsx import render_xlsx
 from shared.settings import get_settings
 from shared.subscriptions.models import ReportFormat
 
@@ -27,9 +25,14 @@ SPOOL_BYTES = 16 * 1024 * 1024
 
 
 def render(fmt: ReportFormat, document: Document, out: BinaryIO) -> RenderResult:
+    """`document` as `fmt` into `out`; fpdf2 and openpyxl are imported by the format that needs them, when it does."""
     if fmt == "pdf":
+        from shared.rendering.pdf import render_pdf
+
         return render_pdf(document, out)
     if fmt == "xlsx":
+        from shared.rendering.xlsx import render_xlsx
+
         return render_xlsx(document, out)
     tables = document.tables()
     if not tables:

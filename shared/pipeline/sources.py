@@ -1,15 +1,35 @@
 """The registry of report sources: `reportType` → the object that fetches, aggregates and builds its document.
 
-The clinical-trial weekly is registered here; the report builder adds its `report` source with one `register` line."""
+Sources are registered by name → `module:class` and imported when a report of that type is first asked for, so the
+pipeline framework does not import its plugins (nor a function the reports it never runs). The clinical-trial weekly
+and the report builder's saved `report` are registered here; another source adds one line."""
 
 from __future__ import annotations
 
+import importlib
+
 from shared.errors import InvalidInput
 from shared.pipeline.spec import ReportSource
-from shared.reports.pipeline_source import SavedReport
-from shared.trials.report import ClinicalWeekly
 
-SOURCES: dict[str, ReportSource] = {}
+SOURCE_CLASSES: dict[str, str] = {
+    "clinical_weekly": "shared.trials.report:ClinicalWeekly",
+    "report": "shared.reports.pipeline_source:SavedReport",
+}
+
+
+class LoadedSources(dict[str, ReportSource]):
+    """report type → source, filled on first use from `SOURCE_CLASSES`; KeyError for an unknown type."""
+
+    def __missing__(self, report_type: str) -> ReportSource:
+        if report_type not in SOURCE_CLASSES:
+            raise KeyError(report_type)
+        module, _, class_name = SOURCE_CLASSES[report_type].partition(":")
+        source: ReportSource = getattr(importlib.import_module(module), class_name)()
+        self[report_type] = source
+        return source
+
+
+SOURCES = LoadedSources()
 
 
 def register(source: ReportSource) -> None:
@@ -21,9 +41,5 @@ def source_for(report_type: str) -> ReportSource:
     try:
         return SOURCES[report_type]
     except KeyError:
-        known = ", ".join(sorted(SOURCES))
+        known = ", ".join(sorted({*SOURCE_CLASSES, *SOURCES}))
         raise InvalidInput(f"unknown reportType {report_type!r}; known report types: {known}") from None
-
-
-register(ClinicalWeekly())
-register(SavedReport())

@@ -36,3 +36,22 @@ def test_request_id_becomes_the_correlation_id_of_json_logs(monkeypatch: pytest.
     assert line["correlation_id"] == "req-123"
     assert line["function_name"] == "health-api"
     assert line["message"] == "after the request"
+
+
+def test_a_traced_entry_point_builds_the_tracer_when_its_first_event_arrives() -> None:
+    from aws_lambda_powertools.tracing import Tracer
+
+    from shared import observability
+
+    seen: list[dict[str, object]] = []
+
+    def body(event: dict[str, object], _context: object) -> str:
+        seen.append(event)
+        return "done"
+
+    handler = observability.lambda_entry(body, traced=True)  # type: ignore[arg-type]
+    observability._tracer = None
+    assert handler({"n": 1}, LocalLambdaContext("pipeline-fetch")) == "done"
+    assert isinstance(observability._tracer, Tracer)
+    assert handler({"n": 2}, LocalLambdaContext("pipeline-fetch")) == "done"
+    assert seen == [{"n": 1}, {"n": 2}]
