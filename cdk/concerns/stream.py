@@ -59,6 +59,8 @@ class StreamConstruct(Construct):
         api_resource = self.api.node.default_child
         assert isinstance(api_resource, CfnElement)
         for spec in catalog.FUNCTIONS:
+            if spec.name not in functions:  # built elsewhere (the user pool's trigger, in the stateful stack)
+                continue
             function = functions[spec.name]
             if any(g.resource == REPORTING_STREAM.id and g.access == "manage_connections" for g in spec.grants):
                 self.stage.grant_management_api_access(function)
