@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# Code the tests call outside a function runs as on the laptop; a function sees only its own environment (the twin).
+os.environ.setdefault("STAGE", "local")
 os.environ.setdefault("LOCAL_STATE_DIR", os.path.join(os.path.dirname(__file__), "..", ".local", "test-state"))
 
 from local import iam

@@ -3,7 +3,6 @@ channel) and again by each channel at send time: an S3 bucket the tenant registe
 
 from __future__ import annotations
 
-from shared.delivery.channels.sftp import check_secret_of_tenant
 from shared.delivery.registry import MASK
 from shared.delivery.tenant_buckets import BUCKET_NAME, root_of
 from shared.errors import InvalidInput
@@ -18,6 +17,8 @@ def check_channel_targets(channels: list[ChannelSpec], tenant_id: str) -> None:
         if spec.channel == "sftp":
             secret = spec.config.get("private_key_secret")
             if isinstance(secret, str) and secret != MASK:
+                from shared.delivery.channels.sftp import check_secret_of_tenant  # asyncssh: only with an SFTP channel
+
                 try:
                     check_secret_of_tenant(secret, tenant_id)
                 except ValueError as error:
