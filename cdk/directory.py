@@ -20,7 +20,7 @@ class DirectoryConstruct(Construct):
         super().__init__(scope, construct_id)
         self.trigger = aws_lambda.Function(
             self,
-            "PreTokenGeneration",
+            f"Fn-{PRE_TOKEN_GENERATION.name}",
             function_name=config.name(PRE_TOKEN_GENERATION.name),
             description=PRE_TOKEN_GENERATION.description,
             runtime=aws_lambda.Runtime.PYTHON_3_12,

@@ -221,12 +221,14 @@ def create_pipeline(function_arns: dict[str, str], env: dict[str, str]) -> dict[
         roleArn=create_role(STATES_ROLE, "states.amazonaws.com"),
         type="STANDARD",
     )["stateMachineArn"]
-    client("scheduler").create_schedule_group(Name=get_settings().schedule_group)
+    schedule_group = physical_name("subscriptions")
+    client("scheduler").create_schedule_group(Name=schedule_group)
     events_dlq = client("sqs").create_queue(QueueName=physical_name(PIPELINE_EVENTS_DLQ.id))["QueueUrl"]
     dlq_arn = client("sqs").get_queue_attributes(QueueUrl=env[SCHEDULER_DLQ.env_var], AttributeNames=["QueueArn"])
     return {
         "STATE_MACHINE_ARN": state_machine_arn,
         "SCHEDULER_ROLE_ARN": create_role(SCHEDULER_ROLE, "scheduler.amazonaws.com"),
         "SCHEDULER_DLQ_ARN": dlq_arn["Attributes"]["QueueArn"],
+        "SCHEDULE_GROUP": schedule_group,
         PIPELINE_EVENTS_DLQ.env_var: events_dlq,
     }

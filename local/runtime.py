@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 
 from local import outbox, twin
@@ -43,6 +44,7 @@ class LocalRuntime:
     def start(self) -> LocalRuntime:
         for name, value in LOCAL_ENVIRONMENT.items():
             os.environ.setdefault(name, value)
+        os.environ.setdefault("CURSOR_KEY", secrets.token_urlsafe(48))  # the laptop's stand-in for the deployed secret
         outbox.install()
         twin.install()
         self.aws.start()

@@ -224,6 +224,9 @@ class Resolver:
         if kind == "AWS::Scheduler::ScheduleGroup":
             group = resource["Properties"]["Name"]
             return group if attribute == "Ref" else f"arn:aws:scheduler:{REGION}:{ACCOUNT_ID}:schedule-group/{group}"
+        if kind == "AWS::Cognito::UserPool" and len(catalog.DIRECTORIES) == 1:
+            pool = self.names.environment.get(catalog.DIRECTORIES[0].env_var, "")
+            return pool if attribute == "Ref" else f"arn:aws:cognito-idp:{REGION}:{ACCOUNT_ID}:userpool/{pool}"
         if kind == "AWS::ApiGatewayV2::Api":
             return "local-api"
         return f"not-local:{stack}:{logical_id}:{attribute}"
@@ -265,10 +268,16 @@ def _role_service(role: dict[str, Any]) -> str:
 
 
 def principals(names: LocalNames) -> dict[str, PrincipalTemplate]:
-    """Every principal of the stateless stack with its resolved statements: each catalogued function (by name), the
-    state machine's role and the Scheduler role."""
+    """Every principal of both stacks with its resolved statements: each catalogued function (by name; the user
+    pool's trigger lives in the stateful stack), the state machine's role and the Scheduler role."""
     resolver = Resolver(names)
-    stack = "ReportPlatformStateless"
+    found: dict[str, PrincipalTemplate] = {}
+    for stack in (name.split(".", 1)[0] for name in STACK_FILES):
+        found.update(_principals_of(resolver, stack))
+    return found
+
+
+def _principals_of(resolver: Resolver, stack: str) -> dict[str, PrincipalTemplate]:
     resources: dict[str, Any] = resolver.stacks[stack]["Resources"]
     found: dict[str, PrincipalTemplate] = {}
     by_role: dict[str, PrincipalTemplate] = {}

@@ -33,6 +33,19 @@ def _lake_buckets(resources: dict[str, str]) -> dict[str, str]:
     return {variable: resources[variable] for variable in variables if variable in resources}
 
 
+def _local_secrets(template_environment: dict[str, str]) -> dict[str, str]:
+    """Variables CloudFormation fills from Secrets Manager at deploy (`{{resolve:secretsmanager:...}}`) take the
+    laptop's value of the same variable (the local runtime sets one, e.g. `CURSOR_KEY`)."""
+    secrets: dict[str, str] = {}
+    for variable, value in template_environment.items():
+        if value.startswith("{{resolve:"):
+            local = function_env.passed_through().get(variable) or os.environ.get(variable)
+            if not local:
+                raise RuntimeError(f"{variable} is a deploy-time secret: the local runtime must set a local value")
+            secrets[variable] = local
+    return secrets
+
+
 def configure(resources: dict[str, str], api_base_url: str, stand_ins: dict[str, str]) -> None:
     """Give every function the environment its synthesized Lambda function carries (local values for the catalog's
     resources, `stand_ins` for what the twin replaces: stage, query engine, push provider), plus what Lambda adds
@@ -46,6 +59,7 @@ def configure(resources: dict[str, str], api_base_url: str, stand_ins: dict[str,
             spec = catalog.function_named(name)
             environment.update(principal.environment)
             environment.update(stand_ins)
+            environment.update(_local_secrets(principal.environment))
             if "API_BASE_URL" in principal.environment:
                 environment["API_BASE_URL"] = api_base_url
             if "ATHENA_WORKGROUP" in principal.environment:
