@@ -36,6 +36,9 @@ EVERY_RESOURCE: dict[str, str] = {
 """Check id: why it is accepted for every resource it fails on."""
 
 BY_RESOURCE_PREFIX: dict[tuple[str, str], str] = {
+    ("CKV_AWS_149", "FunctionsCursorKey"): "Holds only the key that seals paging cursors (no customer data), encrypted "
+    "with Secrets Manager's AWS-managed key; the data key lives in the stateful stack, and a secret here encrypted "
+    "with it would make each stack depend on the other.",
     ("CKV_AWS_27", "PipelineStatusChangeDlq"): "Encrypted with SQS-managed keys (SSE-SQS), which checkov does not "
     "count: the dead-letter queue of an EventBridge rule target, where a customer key needs a policy for events.",
     ("CKV_AWS_18", "StorageAccessLogs"): "The access-log bucket receives the other buckets' access logs; it cannot "

@@ -43,7 +43,11 @@ class StreamConstruct(Construct):
             default_route_options=aws_apigatewayv2.WebSocketRouteOptions(integration=routes),
         )
         access_logs = aws_logs.LogGroup(
-            self, "AccessLogs", retention=aws_logs.RetentionDays.THREE_MONTHS, removal_policy=RemovalPolicy.DESTROY
+            self,
+            "AccessLogs",
+            log_group_name=f"/aws/vendedlogs/apigateway/{platform.config.name('stream-api')}",
+            retention=aws_logs.RetentionDays.THREE_MONTHS,
+            removal_policy=RemovalPolicy.DESTROY,
         )
         self.stage = aws_apigatewayv2.WebSocketStage(
             self,

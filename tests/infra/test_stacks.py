@@ -141,7 +141,8 @@ def test_http_api_has_jwt_authorizer_on_every_route_but_the_public_ones_and_the_
         else:
             assert props["AuthorizationType"] == "JWT"
     (authorizer,) = synth.stateless.find_resources(
-        "AWS::ApiGatewayV2::Authorizer", {"Properties": {"AuthorizerType": "REQUEST"}}
+        "AWS::ApiGatewayV2::Authorizer",
+        {"Properties": {"AuthorizerType": "REQUEST", "IdentitySource": ["$request.header.Authorization"]}},
     ).values()
     props = authorizer["Properties"]
     assert props["EnableSimpleResponses"] is True
