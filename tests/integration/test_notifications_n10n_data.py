@@ -4,11 +4,10 @@ provider `comment` skipped), and the extractor's n10n layout for Ophan beside to
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from local import lambdas
+from local import function_env, lambdas
 from local.runtime import LocalRuntime
 from shared import clock
 from shared.aws import client
@@ -76,16 +75,14 @@ def test_received_counts_on_n10ns_logs_count_edition_platforms_and_skip_unknown_
 
 
 def _run_extractor(event: dict[str, Any], n10n: str | None = None) -> dict[str, Any]:
-    if n10n is not None:
-        os.environ["N10N_EXTRACT"] = n10n
-        reset_settings()
-    try:
-        clock.set_now(NOW)
+    """The extractor as deployed, or with `N10N_EXTRACT` set on its function (as a deploy with the option would)."""
+    variables = {"N10N_EXTRACT": n10n} if n10n is not None else {}
+    clock.set_now(NOW)
+    with function_env.overridden(REPORT_EXTRACTOR.name, **variables):
+        reset_settings()  # a changed environment is a new cold start
         result: dict[str, Any] = lambdas.invoke(REPORT_EXTRACTOR.name, event)
-        return result
-    finally:
-        os.environ.pop("N10N_EXTRACT", None)
-        reset_settings()
+    reset_settings()
+    return result
 
 
 def _object(key: str) -> bytes | None:
