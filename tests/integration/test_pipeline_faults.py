@@ -20,6 +20,7 @@ from local.runtime import LocalRuntime
 from shared import clock
 from shared.aws import client
 from shared.catalog.pipeline import PIPELINE_DLQ
+from shared.catalog.platform import REPORTS_BUCKET
 from shared.delivery import records as delivery_records
 from shared.delivery import registry
 from shared.delivery import service as delivery_service
@@ -300,7 +301,8 @@ def test_a_webhook_answering_400_fails_alone_and_a_retry_after_the_fix_sends_onl
     """Two email recipients and an S3 channel get the report while the webhook answers 400: the job ends
     partially_delivered (3 delivered, 1 failed), the owner's notice names the webhook; once the receiver is fixed,
     retrying sends the webhook alone."""
-    client("s3").create_bucket(Bucket="acme-partner-drop")
+    reports = get_settings().name_of(REPORTS_BUCKET)
+    dropped = {"Bucket": reports, "Prefix": "deliveries/acme/"}
     with HttpPeer() as peer:
         peer.expect_secret("/hook", "s3cret-for-this-subscription")
         peer.script(*[Reply(400, body="unknown event type")] * 5)
@@ -312,7 +314,7 @@ def test_a_webhook_answering_400_fails_alone_and_a_retry_after_the_fix_sends_onl
                 "formats": ["pdf"],
                 "channels": [
                     {"channel": "email", "recipients": list(RECIPIENTS)},
-                    {"channel": "s3", "recipients": ["partner"], "config": {"bucket": "acme-partner-drop"}},
+                    {"channel": "s3", "recipients": ["partner"], "config": {}},
                     {
                         "channel": "webhook",
                         "recipients": ["ops-hook"],
@@ -331,7 +333,7 @@ def test_a_webhook_answering_400_fails_alone_and_a_retry_after_the_fix_sends_onl
         assert "HTTP 400" in failure["reason"]
         assert len(peer.requests) == 1, "a 400 is not retried"
         _one_report_each()
-        objects = client("s3").list_objects_v2(Bucket="acme-partner-drop").get("Contents", [])
+        objects = client("s3").list_objects_v2(**dropped).get("Contents", [])
         assert len(objects) == 1
         (notice,) = notices_to("alice@example.com", "Report partly delivered")
         text = str(notice.get_body(preferencelist=("plain",)).get_content())
@@ -351,8 +353,8 @@ def test_a_webhook_answering_400_fails_alone_and_a_retry_after_the_fix_sends_onl
         assert len(peer.requests) == 1
         assert peer.requests[0].signature_valid is True
         _one_report_each()
-        assert len(client("s3").list_objects_v2(Bucket="acme-partner-drop").get("Contents", [])) == 1
-        assert client("s3").head_object(Bucket="acme-partner-drop", Key=objects[0]["Key"])["ETag"] == objects[0]["ETag"]
+        assert len(client("s3").list_objects_v2(**dropped).get("Contents", [])) == 1
+        assert client("s3").head_object(Bucket=reports, Key=objects[0]["Key"])["ETag"] == objects[0]["ETag"]
         again = alice_api.post(f"/api/jobs/{job_id}/deliveries/retry")
         assert again.json["deliveryIds"] == [], "nothing failed is left to retry"
         bob = alice_api.post(f"/api/jobs/{job_id}/deliveries/retry", token=token(sub="bob"))
