@@ -201,7 +201,7 @@ def create_all() -> dict[str, str]:
         env.update(create_directory(directory))
     for api in catalog.WEBSOCKET_APIS:
         # the local HTTP port serves the WebSocket APIs and their connections endpoints (`local.stream`)
-        env[api.env_var] = os.environ["API_BASE_URL"]
+        env[api.env_var] = os.environ.get("API_BASE_URL", "http://127.0.0.1:0")  # :0 when no HTTP API runs (a CLI)
     os.environ.update(env)
     reset_settings()
     arns = create_functions()

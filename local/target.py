@@ -100,18 +100,18 @@ def aws_target(stacks: list[str] | None = None) -> Iterator[Target]:
         pool_id, client_id = _local_pool()
         yield Target("running", user_pool_id=pool_id, client_id=client_id)
         return
-    from local.aws import LocalAws
-    from local.resources import USER_POOL_CLIENT_ID, create_all
+    from local.resources import USER_POOL_CLIENT_ID
+    from local.runtime import LocalRuntime
     from shared.catalog.platform import USERS
 
     print("no AWS_ENDPOINT_URL (make run prints it): using a fresh local AWS in this process", file=sys.stderr)
     saved = dict(os.environ)
-    aws = LocalAws().start()
+    runtime = LocalRuntime(port=0).start()
     try:
-        environment = create_all()
+        environment = runtime.environment
         yield Target("fresh", user_pool_id=environment[USERS.env_var], client_id=environment[USER_POOL_CLIENT_ID])
     finally:
-        aws.stop()
+        runtime.stop()
         os.environ.clear()
         os.environ.update(saved)
         reset_clients()
