@@ -30,7 +30,7 @@ def _authorise(event: dict[str, Any], _context: LambdaContext) -> dict[str, Any]
         "context": {
             "sub": caller.sub,
             "tenant": caller.tenant,
-            "roles": " ".join(caller.roles),
+            "roles": "[" + " ".join(caller.roles) + "]",  # the one string form `caller_from_claims` reads
             **({"email": caller.email} if caller.email else {}),
         },
     }

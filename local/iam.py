@@ -35,6 +35,7 @@ from policyuniverse.expander_minimizer import get_actions_from_statement
 
 from local.account import ACCOUNT_ID, REGION
 from local.function_env import access_key_of
+from shared import catalog
 
 STATE_MACHINE_ACCESS_KEY = "ak"
 """The access key id moto's Step Functions interpreter uses for the ASL's service integrations."""
@@ -371,6 +372,8 @@ def requirements(service: str, operation: str, params: dict[str, Any]) -> list[R
             )
             for o in objects
         ]
+    if service == "apigatewaymanagementapi":
+        return [Requirement("execute-api:ManageConnections", _connection_arn(operation, params))]
     needed = [Requirement(a, _resource(a, params)) for a in _actions_of(service, operation)]
     if prefix == "s3" and operation == "CopyObject":
         source = params.get("CopySource")
@@ -384,6 +387,18 @@ def requirements(service: str, operation: str, params: dict[str, Any]) -> list[R
         if role:
             needed.append(Requirement("iam:PassRole", str(role)))
     return needed
+
+
+CONNECTION_METHODS = {"PostToConnection": "POST", "GetConnection": "GET", "DeleteConnection": "DELETE"}
+
+
+def _connection_arn(operation: str, params: dict[str, Any]) -> str:
+    """A WebSocket connection as `execute-api:ManageConnections` names it: `<api>/<stage>/<METHOD>/@connections/<id>`
+    (the local twin resolves every API id to `local-api`; one WebSocket API, so its stage is known)."""
+    (api,) = catalog.WEBSOCKET_APIS
+    method = CONNECTION_METHODS[operation]
+    connection = params["ConnectionId"]
+    return f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:local-api/{api.stage}/{method}/@connections/{connection}"
 
 
 def _denial(principal: Principal, service: str, operation: str, requirement: Requirement, how: str) -> ClientError:

@@ -122,7 +122,7 @@ def _authorizer_context(claims: dict[str, Any]) -> dict[str, str]:
     """What the REQUEST authorizer (`functions.stream_authorizer`) returns as the connection's context."""
     context = {"sub": str(claims.get("sub", "")), "tenant": str(claims.get("tenant", ""))}
     roles = claims.get("roles", [])
-    context["roles"] = " ".join(roles) if isinstance(roles, list) else str(roles)
+    context["roles"] = "[" + " ".join(roles) + "]" if isinstance(roles, list) else str(roles)
     if claims.get("email"):
         context["email"] = str(claims["email"])
     return context

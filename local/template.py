@@ -300,7 +300,7 @@ def _principals_of(resolver: Resolver, stack: str) -> dict[str, PrincipalTemplat
     for logical_id, resource in resources.items():
         props = resource.get("Properties", {})
         documents: list[tuple[list[Any], Any]] = []
-        if resource["Type"] == "AWS::IAM::Policy":
+        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):  # CDK spills a big policy over
             documents.append(([r["Ref"] for r in props.get("Roles", []) if "Ref" in r], props["PolicyDocument"]))
         elif resource["Type"] == "AWS::IAM::Role":
             documents += [([logical_id], p["PolicyDocument"]) for p in props.get("Policies", [])]

@@ -60,6 +60,9 @@ def configure(resources: dict[str, str], api_base_url: str, stand_ins: dict[str,
             environment.update(principal.environment)
             environment.update(stand_ins)
             environment.update(_local_secrets(principal.environment))
+            for api in catalog.WEBSOCKET_APIS:  # the local HTTP port serves each WebSocket API's connections
+                if api.env_var in principal.environment and api.env_var in resources:
+                    environment[api.env_var] = resources[api.env_var]
             if "API_BASE_URL" in principal.environment:
                 environment["API_BASE_URL"] = api_base_url
             if "ATHENA_WORKGROUP" in principal.environment:

@@ -17,7 +17,7 @@ from cdk.platform import Platform
 from shared import catalog
 from shared.catalog.stream import REPORTING_STREAM, STREAM_AUTHORIZER, STREAM_CONNECTIONS_FN
 
-STAGE_NAME = "live"
+STAGE_NAME = REPORTING_STREAM.stage
 
 
 class StreamConstruct(Construct):

@@ -113,6 +113,8 @@ class WebSocketApi:
     env_var: str
     path: str
     """Where the local runtime serves it on its HTTP port (in AWS: the API's own URL)."""
+    stage: str = "live"
+    """The API Gateway stage its clients connect to and its connections endpoint is under."""
 
 
 FunctionKind = Literal["api", "cron", "queue", "task", "user-pool-trigger", "stream", "websocket", "authorizer"]

@@ -68,7 +68,7 @@ def test_a_valid_token_allows_connect_with_its_claims_as_context(issuer: str) ->
     assert reply["policyDocument"]["Statement"] == [
         {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": ARN}
     ]
-    assert reply["context"] == {"sub": "alice", "tenant": "acme", "roles": "admin"}
+    assert reply["context"] == {"sub": "alice", "tenant": "acme", "roles": "[admin]"}
     cognito_access_token = _token(issuer, aud=None, client_id="other-client")
     assert _authorise(cognito_access_token)["context"]["tenant"] == "acme"
 
