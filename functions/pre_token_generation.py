@@ -7,7 +7,7 @@ from typing import Any
 
 from shared.catalog.platform import USERS
 
-KNOWN_ROLES = ("admin", "user")
+KNOWN_ROLES = ("admin", "user", "platform-admin")
 
 
 class MissingTenant(Exception):
@@ -15,13 +15,14 @@ class MissingTenant(Exception):
 
 
 def claims_for(attributes: dict[str, str]) -> dict[str, str]:
-    """The claims to add: the tenant (required) and the known roles, space-separated (`user` when none)."""
+    """The claims to add: the tenant (required) and the known roles (`user` when none) in the one string form the API
+    reads, `[a b]` (a V1 trigger adds strings only; API Gateway passes a string claim on unchanged)."""
     tenant = (attributes.get(USERS.tenant_attribute) or "").strip()
     if not tenant:
         raise MissingTenant("this user belongs to no tenant; ask an admin to add you with `user add --tenant`")
     given = (attributes.get(USERS.roles_attribute) or "").replace(",", " ").split()
     roles = [role for role in KNOWN_ROLES if role in given] or ["user"]
-    return {"tenant": tenant, "roles": " ".join(roles)}
+    return {"tenant": tenant, "roles": "[" + " ".join(roles) + "]"}
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     add = user_commands.add_parser("add", help="add a user to a tenant (the tenant exists once it has a user)")
     add.add_argument("--tenant", required=True)
     add.add_argument("--email", required=True)
-    add.add_argument("--role", choices=["admin", "user"], default="user")
+    add.add_argument("--role", choices=["admin", "user", "platform-admin"], default="user")
     add.add_argument("--name")
     add.add_argument("--user-id", help="the directory username (default: generated); not an email address")
     add.add_argument("--password", help="set a permanent password (else Cognito emails a temporary one)")

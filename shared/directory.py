@@ -17,7 +17,9 @@ from shared.catalog.platform import USERS
 from shared.errors import Conflict, InvalidInput
 from shared.settings import get_settings
 
-Role = Literal["admin", "user"]
+Role = Literal["admin", "user", "platform-admin"]
+ROLES: tuple[Role, ...] = ("admin", "user", "platform-admin")
+"""`platform-admin`: an operator of the platform itself (may send platform-wide pushes), not only of a tenant."""
 USER_ID = re.compile(r"^[\w.+@-]{1,128}$")
 """What a user id may hold (Cognito usernames and subs both fit); anything else is refused before a filter is built."""
 
@@ -36,7 +38,7 @@ class DirectoryUser(BaseModel):
 def _user_of(username: str, attributes: list[dict[str, str]], enabled: bool = True) -> DirectoryUser:
     values = {a["Name"]: a["Value"] for a in attributes}
     given = (values.get(USERS.roles_attribute) or "").replace(",", " ").split()
-    roles = tuple(r for r in ("admin", "user") if r in given) or ("user",)
+    roles = tuple(r for r in ROLES if r in given) or ("user",)
     return DirectoryUser(
         userId=username,
         sub=values.get("sub", username),
@@ -88,7 +90,7 @@ class Directory:
         self,
         tenant: str,
         email: str,
-        role: Role,
+        role: Role | tuple[Role, ...],
         name: str | None = None,
         user_id: str | None = None,
         password: str | None = None,
@@ -102,7 +104,7 @@ class Directory:
             {"Name": "email", "Value": email},
             {"Name": "email_verified", "Value": "true"},
             {"Name": USERS.tenant_attribute, "Value": tenant},
-            {"Name": USERS.roles_attribute, "Value": role},
+            {"Name": USERS.roles_attribute, "Value": role if isinstance(role, str) else " ".join(role)},
             *([{"Name": "name", "Value": name}] if name else []),
         ]
         idp = client("cognito-idp")

@@ -9,6 +9,7 @@ import pytest
 
 from shared import clock
 from shared.errors import Conflict
+from shared.items import cursors_for, encode_token
 from shared.reports import store
 from shared.reports.defaults import ensure_usage_summary, usage_summary
 from shared.reports.demo_data import generate
@@ -265,7 +266,8 @@ def test_preview_refuses_bad_limits_and_cursors(api: ApiClient) -> None:
     assert empty.status == 200
     assert empty.json["rows"] == []
     assert empty.json["next_cursor"] is None
-    stale_cursor = "eyJvIjo1LCJ2IjoxfQ"  # {"o":5,"v":1}
+    with cursors_for("acme", "admin-1"):  # a cursor sealed for the caller, as version 1 of the report gave out
+        stale_cursor = encode_token({"o": 5, "v": 1})
     api.put(f"/api/reports/{report['id']}", _report(name="v2"))
     stale = api.get(path + f"?cursor={stale_cursor}")
     assert stale.status == 409

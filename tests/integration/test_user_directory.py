@@ -11,6 +11,7 @@ from local import lambdas
 from local.__main__ import main
 from local.runtime import LocalRuntime
 from local.users_demo import DEMO_USERS, load_users
+from shared.api.caller import caller_from_claims
 from shared.catalog.platform import PRE_TOKEN_GENERATION, USERS
 from shared.directory import Directory
 from shared.settings import get_settings
@@ -84,7 +85,10 @@ def test_the_pre_token_trigger_adds_tenant_and_known_roles_and_refuses_a_user_wi
     }
     reply = lambdas.invoke(PRE_TOKEN_GENERATION.name, event)
     details = reply["response"]["claimsOverrideDetails"]
-    assert details["claimsToAddOrOverride"] == {"tenant": "acme", "roles": "admin user"}
+    claims = details["claimsToAddOrOverride"]
+    assert claims == {"tenant": "acme", "roles": "[admin user]"}
+    caller = caller_from_claims({"sub": "s-1", **claims})  # the token the API then reads, as API Gateway passes it
+    assert (caller.tenant, caller.roles) == ("acme", ("admin", "user"))
     assert details["claimsToSuppress"] == ["custom:tenant", "custom:roles"]
 
     with pytest.raises(Exception, match="belongs to no tenant"):

@@ -217,7 +217,9 @@ def run_suite(target: SmokeTarget, out: TextIO) -> SmokeRun:
     tenant = f"smoke{secrets.token_hex(4)}"
     password = new_password()
     run = SmokeRun(target, out, tenant)
-    user = target.directory.add(tenant, target.email, "admin", name="Smoke test", user_id=tenant, password=password)
+    user = target.directory.add(
+        tenant, target.email, ("admin", "platform-admin"), name="Smoke test", user_id=tenant, password=password
+    )
     run.cleanup.append((f"user {user.userId}", lambda: target.directory.remove(user.userId)))
     run.ok("user", f"{user.userId} <{user.email}> added to tenant {tenant} through the directory")
     try:
