@@ -8,6 +8,7 @@ import threading
 import pytest
 from playwright.sync_api import Page, expect
 
+from local import queues
 from tests.e2e.conftest import Visit
 from tests.support.api_client import ApiClient
 from tests.support.deliveries import stored_job
@@ -74,6 +75,7 @@ def test_an_inbox_item_arrives_live_and_is_marked_read(visit: Visit, token: obje
     )
     deliver.start()
     deliver.join(30)
+    queues.drain()  # deliver-now answers 202 and queues the send; the delivery worker files the item
     item = page.locator("#i-items li")
     expect(item).to_have_count(1)
     expect(item).to_have_attribute("data-read", "false")

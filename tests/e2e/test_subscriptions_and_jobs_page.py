@@ -168,7 +168,7 @@ def test_a_delivery_that_failed_shows_its_attempts_and_last_error(
     subscription_id = subscribe(trial_api, "Carol's mailbox refuses")
     page = visit.open(f"/?token={admin_token}#subscriptions")
     job = _run_from_the_page(page, trial_api, subscription_id)
-    assert job["status"] == "failed", job
+    assert job["status"] == "partially_delivered", job  # one recipient's failure never fails the report
     page.locator(f"#j-table tr[data-id={job['jobId']}] .j-deliveries").click()
     deliveries = page.locator("#j-deliveries-table tbody tr")
     expect(deliveries).to_have_count(len(RECIPIENTS))
