@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, ValidationError
 
+from shared.errors import InvalidInput
 from shared.notifications.models import NotificationRequest, NotificationType
 
 Importance = Literal["Major", "Minor"]
@@ -290,15 +291,19 @@ def as_request(notification: NotificationRequest | Any) -> NotificationRequest:
         return notification
     title, message = _titles(notification)
     link = getattr(notification, "link", None) or getattr(notification, "link1", None)
-    return NotificationRequest(
-        id=notification.id,
-        type=NotificationType(notification.type),
-        title=title[:250],
-        message=message[:1000],
-        topics=topics_of(notification),
-        link=_web_link(link)[:2000] if link is not None else None,
-        dryRun=bool(notification.dryRun),
-    )
+    try:
+        return NotificationRequest(
+            id=notification.id,
+            type=NotificationType(notification.type),
+            title=title[:250],
+            message=message[:1000],
+            topics=topics_of(notification),
+            link=_web_link(link)[:2000] if link is not None else None,
+            dryRun=bool(notification.dryRun),
+        )
+    except ValidationError as error:  # valid in n10n's shape, yet nothing this platform can push (no topic, no title)
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise InvalidInput(f"this notification cannot be sent as a push: {problems}") from None
 
 
 def stored_payload(notification: NotificationRequest | Any) -> dict[str, Any]:

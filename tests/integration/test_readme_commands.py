@@ -42,8 +42,12 @@ def runnable(command: str) -> str | None:
     return assignment.group(1) if assignment else command
 
 
+KEPT = ("PATH", "LANG", "LC_ALL", "TERM", "TMPDIR", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION")
+"""What a fresh shell has; nothing the test session's own runtime exported (resource names, `STAGE`, endpoints)."""
+
+
 def empty_aws_environment(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_", "BOTO_"))}
+    env = {k: v for k, v in os.environ.items() if k in KEPT}
     env.update({"HOME": str(home), "LOCAL_STATE_DIR": str(home / ".local")})
     return env
 

@@ -23,6 +23,9 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 EXAMPLES_PER_OPERATION = "3"
 SEED = "20261206"
 TIME_BUDGET_S = "90"
+API_KEY_ROUTES = "^/notifications"
+"""mobile-n10n's routes take an API key, not this JWT: API Gateway's Lambda authorizer answers them with its own body
+(`{"message": ...}`), which no house schema describes (README, errors); `test_api_keys.py` covers them."""
 
 
 @pytest.mark.timeout(420)
@@ -53,6 +56,8 @@ def test_schemathesis_with_all_checks_finds_nothing(clean: LocalRuntime, token: 
         "--request-timeout",
         "30",
         "--no-color",
+        "--exclude-path-regex",
+        API_KEY_ROUTES,
     ]
     assert shutil.which(command[0]), "schemathesis is in requirements-dev.txt"
     run = subprocess.run(
