@@ -6,7 +6,6 @@ peer recognises a second hand-over of the same delivery id (see `shared.delivery
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 from shared.delivery import sealing
 from shared.delivery.channel import Channel
 from shared.errors import DependencyFailed, InvalidInput, PermanentError, TransientError
+from shared.plugins import LazyRegistry
 from shared.subscriptions.models import ChannelSpec
 
 CHANNEL_CLASSES: dict[str, str] = {
@@ -29,19 +29,7 @@ CHANNEL_CLASSES: dict[str, str] = {
 the HTTP peers) is imported the first time that channel is used, so a function pays only for the channels it meets."""
 
 
-class LoadedChannels(dict[str, Channel]):
-    """name → channel instance, filled on first use from `CHANNEL_CLASSES`; KeyError for an unknown name."""
-
-    def __missing__(self, name: str) -> Channel:
-        if name not in CHANNEL_CLASSES:
-            raise KeyError(name)
-        module, _, class_name = CHANNEL_CLASSES[name].partition(":")
-        channel: Channel = getattr(importlib.import_module(module), class_name)()
-        self[name] = channel
-        return channel
-
-
-CHANNELS = LoadedChannels()
+CHANNELS: LazyRegistry[Channel] = LazyRegistry(CHANNEL_CLASSES)
 
 RESEND_SAFE: frozenset[str] = frozenset({"webhook", "s3", "sftp", "inbox"})
 """A send interrupted mid-way is sent again (at least once, the peer deduplicates): the webhook receiver by

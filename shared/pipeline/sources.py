@@ -6,10 +6,9 @@ and the report builder's saved `report` are registered here; another source adds
 
 from __future__ import annotations
 
-import importlib
-
 from shared.errors import InvalidInput
 from shared.pipeline.spec import ReportSource
+from shared.plugins import LazyRegistry
 
 SOURCE_CLASSES: dict[str, str] = {
     "clinical_weekly": "shared.trials.report:ClinicalWeekly",
@@ -17,19 +16,7 @@ SOURCE_CLASSES: dict[str, str] = {
 }
 
 
-class LoadedSources(dict[str, ReportSource]):
-    """report type → source, filled on first use from `SOURCE_CLASSES`; KeyError for an unknown type."""
-
-    def __missing__(self, report_type: str) -> ReportSource:
-        if report_type not in SOURCE_CLASSES:
-            raise KeyError(report_type)
-        module, _, class_name = SOURCE_CLASSES[report_type].partition(":")
-        source: ReportSource = getattr(importlib.import_module(module), class_name)()
-        self[report_type] = source
-        return source
-
-
-SOURCES = LoadedSources()
+SOURCES: LazyRegistry[ReportSource] = LazyRegistry(SOURCE_CLASSES)
 
 
 def register(source: ReportSource) -> None:

@@ -9,6 +9,7 @@ from shared.delivery import registry
 from shared.delivery.channels.sftp import SftpChannel
 from shared.errors import InvalidInput
 from shared.pipeline import sources
+from shared.plugins import LazyRegistry
 from shared.reports.pipeline_source import SavedReport
 
 
@@ -25,7 +26,7 @@ def test_every_registered_channel_loads_under_its_own_name() -> None:
 
 
 def test_an_unknown_channel_names_all_seven_even_before_they_are_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "CHANNELS", registry.LoadedChannels())
+    monkeypatch.setattr(registry, "CHANNELS", LazyRegistry(registry.CHANNEL_CLASSES))
     with pytest.raises(InvalidInput) as raised:
         registry.channel_for("fax")
     assert "email, inbox, push, s3, sftp, slack, webhook" in str(raised.value)
@@ -35,7 +36,7 @@ def test_an_unknown_channel_names_all_seven_even_before_they_are_loaded(monkeypa
 def test_a_report_source_is_built_on_first_use_and_an_unknown_type_names_the_known(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sources, "SOURCES", sources.LoadedSources())
+    monkeypatch.setattr(sources, "SOURCES", LazyRegistry(sources.SOURCE_CLASSES))
     with pytest.raises(InvalidInput, match="known report types: clinical_weekly, report"):
         sources.source_for("weekly")
     report = sources.source_for("report")
